@@ -1,0 +1,1 @@
+"""Analysis package for the drug law enforcement comparison book: all logic lives here."""

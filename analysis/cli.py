@@ -1,0 +1,104 @@
+"""Command line: ``python -m analysis build | sentences``.
+
+``build`` is what ``make book`` runs: it writes the site's own copy of Vega,
+drops the notebook cache when any input under data/ or analysis/ changed
+(jupyter-cache keys on code cells only), and runs the strict Jupyter Book
+build into a staging folder, so a failed build leaves the previous site intact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from analysis.paths import DATA_DIR, ROOT
+
+BUILD_DIR = ROOT / "_build"
+SITE_DIR = BUILD_DIR / "html"
+STAGING_DIR = BUILD_DIR / "staging"
+CACHE_DIR = BUILD_DIR / ".jupyter_cache"
+INPUTS_STAMP = BUILD_DIR / ".inputs.sha256"
+VEGA_BUNDLE = ROOT / "book" / "_static" / "vega-bundle.js"
+STRICT = ["-W", "-n", "--keep-going"]
+
+
+def progress(message: str) -> None:
+    print(f"[analysis] {message}", flush=True)
+
+
+def write_vega_bundle(path: Path = VEGA_BUNDLE) -> None:
+    """Write Vega, Vega-Lite and vega-embed from the pinned vl-convert, wrapped so
+    its top-level names stay private; it defines only window.vegaEmbed and friends."""
+    import vl_convert
+
+    text = "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        progress(f"wrote {path.relative_to(ROOT)} ({len(text) // 1024} KiB)")
+
+
+def inputs_fingerprint() -> str:
+    """Hash of every file the notebooks read or run: data/ and analysis/."""
+    digest = hashlib.sha256()
+    for folder in (DATA_DIR, ROOT / "analysis"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def drop_stale_cache() -> str:
+    fingerprint = inputs_fingerprint()
+    previous = INPUTS_STAMP.read_text().strip() if INPUTS_STAMP.exists() else None
+    if previous != fingerprint and CACHE_DIR.exists():
+        progress("data or analysis changed since the last build: clearing the notebook cache")
+        shutil.rmtree(CACHE_DIR)
+    return fingerprint
+
+
+def build() -> int:
+    write_vega_bundle()
+    fingerprint = drop_stale_cache()
+    shutil.rmtree(STAGING_DIR, ignore_errors=True)
+    progress("building the book (executes changed notebooks; strict: warnings are errors)")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", str(ROOT), "--path-output", str(STAGING_DIR), *STRICT]
+    result = subprocess.run(command, cwd=ROOT)
+    staged = STAGING_DIR / "_build" / "html"
+    if result.returncode != 0 or not staged.is_dir():
+        reports = staged / "reports"
+        progress("build FAILED; the previous site in _build/html is unchanged")
+        if reports.is_dir():
+            progress(f"notebook execution reports: {reports.relative_to(ROOT)}")
+        return result.returncode or 1
+    shutil.rmtree(SITE_DIR, ignore_errors=True)
+    staged.rename(SITE_DIR)
+    INPUTS_STAMP.write_text(fingerprint + "\n")
+    progress(f"site ready: {SITE_DIR.relative_to(ROOT)}/index.html")
+    return 0
+
+
+def list_sentences() -> int:
+    """Print every sentence with its id: the reading list for coders."""
+    from analysis import corpus
+
+    for document in corpus.load_documents():
+        for paragraph in document.paragraphs:
+            for sentence in paragraph.sentences:
+                print(f"{sentence.id}\t{paragraph.kind}\t{sentence.text}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("build", help="build the site into _build/html (strict)")
+    commands.add_parser("sentences", help="list every sentence with its id (tab-separated)")
+    args = parser.parse_args(argv)
+    return {"build": build, "sentences": list_sentences}[args.command]()

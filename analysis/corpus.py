@@ -1,0 +1,261 @@
+"""Load the source documents and split them into paragraphs and natural sentences.
+
+The texts are kept verbatim; every paragraph and sentence records its character
+span in the raw text, so a quote found in the text maps back to a stable,
+readable id such as ``CA-2019-p014-s02`` (document, paragraph 14, sentence 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from analysis.paths import SOURCES_DIR, SOURCES_METADATA
+
+# A sentence may end in these characters (before any closing quote or bracket).
+TERMINAL = ".?!"
+# Abbreviations whose full stop never ends a sentence in these texts.
+ABBREVIATIONS = {"e.g.", "i.e.", "cf.", "mod.", "etc.", "vs.", "no.", "art.", "op.", "dr.", "mr.", "ms."}
+# Dotted initialisms such as U.S., U.N., E.U., I.N.C.B.
+INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+BULLET = re.compile(r"\s*(?:[-–•]|\d+\.)\s+")
+MARKUP = [
+    (re.compile(r"</?(?:sup|sub|u|b|i|em|strong)>"), ""),
+    (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(\S.*?\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\(#?\)"), r"\1"),
+]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str
+    document_id: str
+    paragraph: int
+    number: int
+    start: int
+    end: int
+    raw: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    document_id: str
+    number: int
+    kind: str  # "heading", "item" (list item) or "text"
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    source_id: str
+    path: Path
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for p in self.paragraphs for s in p.sentences]
+
+
+def clean(raw: str) -> str:
+    """Reading text of a span: markup and list markers removed, whitespace collapsed."""
+    text = " ".join(raw.split())
+    text = re.sub(r"^#+\s*", "", text)
+    text = BULLET.sub("", text, count=1) if BULLET.match(text) else text
+    for pattern, repl in MARKUP:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def _lines(text: str):
+    """Yield (start, end, line) for every line, ends excluding the newline."""
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line), line
+        pos += len(line) + 1
+
+
+def _blocks(text: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
+    """Group lines into blocks separated by blank lines."""
+    blocks, current = [], []
+    for start, end, line in _lines(text):
+        if line.strip():
+            current.append((start, end, line))
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return [(b[0][0], b[-1][1], b) for b in blocks]
+
+
+def _ends_sentence(fragment: str) -> bool:
+    return fragment.rstrip().rstrip("\"”')*").endswith(tuple(TERMINAL + ":;"))
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int, str]]:
+    """Paragraph spans with their kind.
+
+    A block of list items gives one paragraph per item (an indented line that
+    does not start a new item continues the previous one). A block that stops
+    mid-sentence and is followed by one starting in lower case is a page break
+    inside a sentence, so the two are joined.
+    """
+    spans: list[list] = []
+    for _, _, lines in _blocks(text):
+        first = lines[0][2]
+        if BULLET.match(first):
+            for start, end, line in lines:
+                if BULLET.match(line) or not spans or spans[-1][2] != "item":
+                    spans.append([start, end, "item"])
+                else:
+                    spans[-1][1] = end
+            continue
+        start, end = lines[0][0], lines[-1][1]
+        if spans and first.strip()[:1].islower() and not _ends_sentence(text[spans[-1][0] : spans[-1][1]]):
+            spans[-1][1] = end
+            if spans[-1][2] == "heading":  # a "heading" that runs on is a sentence
+                spans[-1][2] = "text"
+            continue
+        spans.append([start, end, _kind(text[start:end])])
+    return [tuple(s) for s in spans]
+
+
+def _kind(block: str) -> str:
+    stripped = block.strip()
+    if stripped.startswith("#"):
+        return "heading"
+    if "\n" not in stripped and len(stripped.split()) <= 15 and not _ends_sentence(stripped):
+        return "heading"
+    return "text"
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split text[start:end] into natural sentences.
+
+    A sentence ends at . ? or ! (plus any closing quote or bracket) followed by
+    whitespace and an upper-case letter, digit, quote or bracket, unless the
+    full stop belongs to an abbreviation (e.g., i.e., U.S., cf.).
+    """
+    spans, s = [], start
+    marker = BULLET.match(text, start, end)
+    body = marker.end() if marker else start
+    for m in re.finditer(r"[.?!][\"”’')\]]*(?=\s+[\"“'(\[A-Z0-9])", text[body:end]):
+        stop = body + m.end()
+        token = text[s:stop].split()[-1] if text[s:stop].split() else ""
+        word = token.rstrip("\"”’')]").lower()
+        if word.lstrip("(\"“'") in ABBREVIATIONS or INITIALISM.search(word):
+            continue
+        spans.append((s, stop))
+        s = stop
+        while s < end and text[s].isspace():
+            s += 1
+    if text[s:end].strip():
+        spans.append((s, end))
+    return spans
+
+
+def split_document(document_id: str, text: str) -> list[Paragraph]:
+    """Split a raw document into numbered paragraphs and sentences (1-based)."""
+    paragraphs = []
+    for pnum, (pstart, pend, kind) in enumerate(_paragraph_spans(text), start=1):
+        pid = f"{document_id}-p{pnum:03d}"
+        spans = [(pstart, pend)] if kind == "heading" else _sentence_spans(text, pstart, pend)
+        sentences = tuple(
+            Sentence(
+                id=f"{pid}-s{snum:02d}",
+                document_id=document_id,
+                paragraph=pnum,
+                number=snum,
+                start=s,
+                end=e,
+                raw=text[s:e],
+                text=clean(text[s:e]),
+            )
+            for snum, (s, e) in enumerate(spans, start=1)
+        )
+        paragraphs.append(Paragraph(pid, document_id, pnum, kind, pstart, pend, clean(text[pstart:pend]), sentences))
+    return paragraphs
+
+
+def read_text(path: Path) -> str:
+    """Read a source as UTF-8 exactly as stored (no newline translation)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def word_count(text: str) -> int:
+    """Whitespace-delimited words, as `wc -w` counts them."""
+    return len(text.split())
+
+
+@cache
+def load_metadata() -> dict:
+    """The sources metadata (sources -> documents), as stored in YAML."""
+    return yaml.safe_load(SOURCES_METADATA.read_text(encoding="utf-8"))
+
+
+def load_document(document_id: str) -> Document:
+    return _load_documents()[document_id]
+
+
+def load_documents() -> list[Document]:
+    """All documents in metadata order."""
+    return list(_load_documents().values())
+
+
+@cache
+def _load_documents() -> dict[str, Document]:
+    documents = {}
+    for source in load_metadata()["sources"]:
+        for doc in source["documents"]:
+            path = SOURCES_DIR / doc["file"]
+            text = read_text(path)
+            documents[doc["id"]] = Document(doc["id"], source["id"], path, text, tuple(split_document(doc["id"], text)))
+    return documents
+
+
+def documents_frame():
+    """One row per document: metadata plus counts measured on the text itself."""
+    import pandas as pd
+
+    sources = {s["id"]: s for s in load_metadata()["sources"]}
+    rows = []
+    for document in load_documents():
+        meta = next(d for d in sources[document.source_id]["documents"] if d["id"] == document.id)
+        rows.append(
+            {
+                "document_id": document.id,
+                "source_id": document.source_id,
+                "source": sources[document.source_id]["label"],
+                "title": meta["title"],
+                "publisher": meta["publisher"],
+                "kind": meta["kind"],
+                "date": meta["date"],
+                "date_status": meta["date_status"],
+                "date_basis": meta["date_basis"],
+                "event": meta["event"],
+                "reference_year": meta["reference_year"],
+                "words": word_count(document.text),
+                "paragraphs": len(document.paragraphs),
+                "sentences": len(document.sentences),
+                "file": meta["file"],
+                "sha256": meta["sha256"],
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,103 @@
+"""The strict build: every page built, numbers glued, links resolved, nothing off-host."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from analysis import cli, corpus, measures
+from analysis.paths import ROOT
+from tests.conftest import toc_pages
+
+pytestmark = pytest.mark.build
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.refs = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.refs.append((tag, name, attrs[name]))
+
+
+def parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_page_of_the_toc_is_built(site):
+    missing = [page for page in toc_pages() if not (site / page).is_file()]
+    assert not missing
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    for page in site.rglob("*.html"):
+        for tag, name, ref in parse(page).refs:
+            if tag != "a" and urlsplit(ref).scheme in ("http", "https", ""):
+                assert not urlsplit(ref).netloc, f"{page}: <{tag} {name}={ref}>"
+    for asset in (site / "_static").rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", asset.read_text(encoding="utf-8")), asset
+
+
+def test_internal_links_and_anchors_resolve(site):
+    pages = {page: parse(page) for page in site.rglob("*.html") if "_static" not in page.parts}
+    for page, links in pages.items():
+        for tag, _name, ref in links.refs:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or ref.startswith(("mailto:", "data:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.exists(), f"{page.relative_to(site)}: <{tag}> {ref} is missing"
+            if parts.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else parse(target).ids
+                assert parts.fragment in ids, f"{page.relative_to(site)}: anchor {ref} not found"
+
+
+def test_numbers_in_the_introduction_are_glued_from_the_corpus(site):
+    summary = measures.corpus_summary(corpus.documents_frame())
+    text = re.sub(r"<[^>]+>", "", (site / "book" / "intro.html").read_text(encoding="utf-8"))
+    text = " ".join(text.split())
+    assert (
+        f"The corpus holds {summary['n_sources']} sources in {summary['n_documents']} documents, "
+        f"from {summary['first_year']} to {summary['last_year']}: {summary['n_words']:,} words in "
+        f"{summary['n_sentences']:,} sentences."
+    ) in text
+
+
+def test_the_site_serves_its_own_vega(site):
+    bundle = site / "_static" / "vega-bundle.js"
+    assert bundle.stat().st_size > 100_000
+    assert "vega-bundle.js" in (site / "book" / "sources.html").read_text(encoding="utf-8")
+
+
+def test_a_notebook_execution_error_fails_the_strict_build(tmp_path):
+    """Same config and flags as `make book`, on a copy whose notebook raises."""
+    for name in ("_config.yml", "_toc.yml", "book", "analysis", "data"):
+        source = ROOT / name
+        copy = shutil.copytree if source.is_dir() else shutil.copy
+        copy(source, tmp_path / name)
+    page = tmp_path / "book" / "sources.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n```{code-cell} python\nraise RuntimeError('boom')\n```\n")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(tmp_path), *cli.STRICT],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode != 0
+    assert "boom" in result.stdout + result.stderr

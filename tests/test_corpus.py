@@ -1,0 +1,130 @@
+"""Paragraph and sentence splitting, on the hard cases these texts contain."""
+
+import re
+
+import pytest
+
+from analysis import corpus
+from analysis.corpus import split_document
+
+
+def sentences(text: str) -> list[str]:
+    return [s.text for p in split_document("T-2000", text) for s in p.sentences]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "OCGs adapt (e.g. human trafficking, sex trafficking). They diversify.",
+            ["OCGs adapt (e.g. human trafficking, sex trafficking).", "They diversify."],
+        ),
+        ("Decapitation, i.e. The strategy of removing leaders, fails.", None),
+        ("In the U.S. Social media aids illegal drug sales.", None),
+        ("1988 U.N. Convention Table I and II updates", None),
+        ("Regulation EC n°111/2005 (mod. By Regulation EC n°1259/2013): art.26 applies.", None),
+        ("It said so. “Operation Reduction” followed.", ["It said so.", "“Operation Reduction” followed."]),
+        ("Is there any intention? Yes. No!", ["Is there any intention?", "Yes.", "No!"]),
+        ("the future . drug crime is financial crime.", None),
+    ],
+)
+def test_sentence_boundaries(text, expected):
+    assert sentences(text) == (expected or [text])
+
+
+def test_bullet_list_gives_one_paragraph_per_item():
+    text = "Intro:\n\n- First item; and\n- Second item. It has two sentences.\n"
+    paragraphs = split_document("T-2000", text)
+    assert [p.kind for p in paragraphs] == ["text", "item", "item"]
+    assert [s.text for s in paragraphs[2].sentences] == ["Second item.", "It has two sentences."]
+
+
+def test_numbered_item_marker_is_not_a_sentence():
+    paragraphs = split_document("T-2000", "1. Illicit drugs destroy lives. Can't do one without the other\n")
+    assert [s.text for s in paragraphs[0].sentences] == [
+        "Illicit drugs destroy lives.",
+        "Can't do one without the other",
+    ]
+
+
+def test_indented_lines_continue_a_list_item():
+    text = "- Participants heard about the Saginaw Chippewa Tribal\n Court. This initiative offers a\n program.\n"
+    (item,) = split_document("T-2000", text)
+    assert [s.text for s in item.sentences] == [
+        "Participants heard about the Saginaw Chippewa Tribal Court.",
+        "This initiative offers a program.",
+    ]
+
+
+def test_sub_bullets_are_items_of_their_own():
+    text = "- Two examples were presented:\n - The CSUCH tool.\n - The Surrey project.\n"
+    assert [p.text for p in split_document("T-2000", text)] == [
+        "Two examples were presented:",
+        "The CSUCH tool.",
+        "The Surrey project.",
+    ]
+
+
+def test_headings():
+    text = "# 2.1 Drug Supply\n\nContext\n\n#### **Conclusions**\n\nA sentence here.\n"
+    paragraphs = split_document("T-2000", text)
+    assert [(p.kind, p.text) for p in paragraphs] == [
+        ("heading", "2.1 Drug Supply"),
+        ("heading", "Context"),
+        ("heading", "Conclusions"),
+        ("text", "A sentence here."),
+    ]
+
+
+def test_sentence_broken_across_a_page_break_is_joined():
+    text = "It impacts users by making them ineligible for\n\nsome types of employment. Next.\n\nNew paragraph.\n"
+    paragraphs = split_document("T-2000", text)
+    assert len(paragraphs) == 2
+    assert [s.text for s in paragraphs[0].sentences] == [
+        "It impacts users by making them ineligible for some types of employment.",
+        "Next.",
+    ]
+
+
+def test_markup_is_removed_from_reading_text_but_kept_in_raw():
+    text = "The 2<sup>nd</sup> Annual Conference met. See [drug policy manifesto](#) and **trends**."
+    first, second = split_document("T-2000", text)[0].sentences
+    assert first.text == "The 2nd Annual Conference met."
+    assert first.raw == "The 2<sup>nd</sup> Annual Conference met."
+    assert second.text == "See drug policy manifesto and trends."
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return corpus.load_documents()
+
+
+def test_ids_are_readable_unique_and_sequential(documents):
+    for document in documents:
+        ids = [s.id for s in document.sentences]
+        assert len(ids) == len(set(ids))
+        for number, paragraph in enumerate(document.paragraphs, start=1):
+            assert paragraph.id == f"{document.id}-p{number:03d}"
+            for snum, sentence in enumerate(paragraph.sentences, start=1):
+                assert re.fullmatch(rf"{re.escape(document.id)}-p\d{{3}}-s\d{{2}}", sentence.id)
+                assert sentence.id == f"{paragraph.id}-s{snum:02d}"
+
+
+def test_spans_cover_every_word_of_every_document_exactly_once(documents):
+    for document in documents:
+        covered = [0] * len(document.text)
+        for sentence in document.sentences:
+            assert document.text[sentence.start : sentence.end] == sentence.raw
+            for i in range(sentence.start, sentence.end):
+                covered[i] += 1
+        assert max(covered) == 1, document.id
+        missed = [i for i, c in enumerate(covered) if c == 0 and not document.text[i].isspace()]
+        assert not missed, (document.id, missed[:5])
+
+
+def test_no_text_paragraph_starts_in_lower_case(documents):
+    """A lower-case start outside a list item would be a page break left unjoined."""
+    for document in documents:
+        for paragraph in document.paragraphs:
+            if paragraph.kind != "item":
+                assert not paragraph.text[:1].islower(), paragraph.id
