@@ -1,4 +1,7 @@
-"""Command line: ``python -m analysis build | sentences``.
+"""Command line: ``python -m analysis build | validate | export DIR | sentences``.
+
+``validate`` runs every data check and prints ``file:row:column: message`` lines;
+it exits non-zero when any check fails.
 
 ``build`` is what ``make book`` runs: it writes the site's own copy of Vega,
 drops the notebook cache when any input under data/ or analysis/ changed
@@ -84,6 +87,35 @@ def build() -> int:
     return 0
 
 
+def validate(annotations: Path | None = None) -> int:
+    """Run every data check; print problems as file:row:column: message."""
+    from analysis import coding
+
+    progress("validating codebook, errata and annotations")
+    problems = coding.validate_codebook() + coding.validate_errata()
+    if not problems:
+        problems += coding.validate_annotations(annotations or coding.ANNOTATIONS)
+    for problem in problems:
+        print(problem)
+    if problems:
+        progress(f"{len(problems)} problem(s) found")
+        return 1
+    progress("all data checks passed")
+    return 0
+
+
+def export(directory: Path) -> int:
+    """Validate the data, then write the data package (CSV + datapackage.json)."""
+    from analysis import export as package
+
+    if validate() != 0:
+        progress("export stopped: fix the problems above first")
+        return 1
+    target = package.export(directory)
+    progress(f"wrote {target}")
+    return 0
+
+
 def list_sentences() -> int:
     """Print every sentence with its id: the reading list for coders."""
     from analysis import corpus
@@ -99,6 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="build the site into _build/html (strict)")
+    check = commands.add_parser("validate", help="check all data; print file:row:column: message lines")
+    check.add_argument("--annotations", type=Path, help="check this annotations file instead of the project's")
+    out = commands.add_parser("export", help="write the data package (datapackage.json + CSV) into DIR")
+    out.add_argument("directory", type=Path)
     commands.add_parser("sentences", help="list every sentence with its id (tab-separated)")
     args = parser.parse_args(argv)
+    if args.command == "validate":
+        return validate(args.annotations)
+    if args.command == "export":
+        return export(args.directory)
     return {"build": build, "sentences": list_sentences}[args.command]()

@@ -17,3 +17,154 @@ def corpus_summary(documents: pd.DataFrame) -> dict[str, int]:
         "min_words": int(documents["words"].min()),
         "max_words": int(documents["words"].max()),
     }
+
+
+# --- coverage -------------------------------------------------------------------
+
+
+def coverage(annotations: pd.DataFrame) -> pd.DataFrame:
+    """Per document: how many sentences carry at least one code (of all, and of non-headings)."""
+    from analysis import corpus
+
+    coded = set(annotations["sentence_id"])
+    rows = []
+    for document in corpus.load_documents():
+        body = [s.id for p in document.paragraphs if p.kind != "heading" for s in p.sentences]
+        all_ids = [s.id for s in document.sentences]
+        n_coded = sum(1 for i in all_ids if i in coded)
+        rows.append(
+            {
+                "document_id": document.id,
+                "sentences": len(all_ids),
+                "headings": len(all_ids) - len(body),
+                "coded": n_coded,
+                "share_coded": n_coded / len(all_ids),
+                "share_of_non_headings_coded": sum(1 for i in body if i in coded) / len(body),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- reliability ----------------------------------------------------------------
+
+RELIABLE, TENTATIVE = 0.80, 0.667
+
+
+def read_alpha(alpha: float | None) -> str:
+    """Krippendorff's conventional reading of an alpha value."""
+    if alpha is None:
+        return "not defined"
+    if alpha >= RELIABLE:
+        return "reliable (≥ .80)"
+    if alpha >= TENTATIVE:
+        return "tentative (≥ .667)"
+    return "unreliable (< .667)"
+
+
+def nominal_alpha(first: list, second: list) -> float | None:
+    """Krippendorff's alpha for two coders, nominal; None where it is not defined
+    (fewer than two values in the data, so no disagreement is possible to measure)."""
+    import krippendorff
+    import numpy as np
+
+    values = sorted(set(first) | set(second))
+    if len(values) < 2:
+        return None
+    index = {v: i for i, v in enumerate(values)}
+    data = np.array([[index[v] for v in first], [index[v] for v in second]], dtype=float)
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def reliability(
+    first: dict[tuple[str, str], str], second: dict[tuple[str, str], str], sample: list[str], codes: pd.DataFrame
+) -> pd.DataFrame:
+    """Alpha per dimension and per code, on the presence of each code in each sampled
+    sentence (sentence × code units), plus stance agreement where both coders gave the code."""
+    rows = []
+    by_dimension = codes.groupby("dimension", sort=False)["code"].apply(list)
+    for dimension, code_ids in by_dimension.items():
+        units = [(s, c) for s in sample for c in code_ids]
+        a = [int(u in first) for u in units]
+        b = [int(u in second) for u in units]
+        both = [u for u in units if u in first and u in second]
+        stance_alpha = nominal_alpha([first[u] for u in both], [second[u] for u in both]) if both else None
+        rows.append(_alpha_row("dimension", dimension, "", len(sample), a, b, stance_alpha, len(both)))
+        for code in code_ids:
+            code_units = [(s, code) for s in sample]
+            a = [int(u in first) for u in code_units]
+            b = [int(u in second) for u in code_units]
+            rows.append(_alpha_row("code", dimension, code, len(sample), a, b, None, None))
+    return pd.DataFrame(rows)
+
+
+def _alpha_row(level, dimension, code, sentences, a, b, stance_alpha, both):
+    alpha = nominal_alpha(a, b)
+    return {
+        "level": level,
+        "dimension": dimension,
+        "code": code,
+        "sentences": sentences,
+        "units": len(a),
+        "first_coder_positives": sum(a),
+        "second_coder_positives": sum(b),
+        "agreed_positives": sum(1 for x, y in zip(a, b, strict=True) if x and y),
+        "alpha": alpha,
+        "reading": read_alpha(alpha),
+        "stance_units": both,
+        "stance_alpha": stance_alpha,
+    }
+
+
+# --- keyword (dictionary) coder ---------------------------------------------------
+
+
+def keyword_coding(codes: pd.DataFrame) -> pd.DataFrame:
+    """The dictionary coder: a code for every non-heading sentence whose reading text
+    (errata applied) contains one of the code's keywords as a whole word or phrase."""
+    import re
+
+    from analysis import coding, corpus
+
+    patterns = {
+        row.code: re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in row.keywords.split("; ")) + r")(?![\w-])"
+        )
+        for row in codes.itertuples()
+    }
+    rows = []
+    for document in corpus.load_documents():
+        for paragraph in document.paragraphs:
+            if paragraph.kind == "heading":
+                continue
+            for sentence in paragraph.sentences:
+                text = coding.corrected(document.id, sentence.text).lower()
+                rows += [{"sentence_id": sentence.id, "code": c} for c, p in patterns.items() if p.search(text)]
+    return pd.DataFrame(rows, columns=["sentence_id", "code"])
+
+
+def keyword_agreement(predicted: pd.DataFrame, human: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    """Precision and recall of the keyword coder against the human coding, per dimension,
+    over (sentence, code) pairs."""
+    dimension_of = dict(zip(codes["code"], codes["dimension"], strict=True))
+    guessed = set(zip(predicted["sentence_id"], predicted["code"], strict=True))
+    truth = set(zip(human["sentence_id"], human["code"], strict=True))
+    rows = []
+    for dimension in dict.fromkeys(codes["dimension"]):
+        g = {u for u in guessed if dimension_of[u[1]] == dimension}
+        t = {u for u in truth if dimension_of[u[1]] == dimension}
+        hits = len(g & t)
+        precision = hits / len(g) if g else None
+        recall = hits / len(t) if t else None
+        f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
+        rows.append(
+            {
+                "dimension": dimension,
+                "human_codes": len(t),
+                "keyword_codes": len(g),
+                "true_positives": hits,
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+            }
+        )
+    return pd.DataFrame(rows)
