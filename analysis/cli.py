@@ -25,6 +25,7 @@ SITE_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "staging"
 CACHE_DIR = BUILD_DIR / ".jupyter_cache"
 INPUTS_STAMP = BUILD_DIR / ".inputs.sha256"
+PACKAGE_DIR = BUILD_DIR / "extra" / "data"  # html_extra_path copies _build/extra into the site
 VEGA_BUNDLE = ROOT / "book" / "_static" / "vega-bundle.js"
 STRICT = ["-W", "-n", "--keep-going"]
 
@@ -66,6 +67,14 @@ def drop_stale_cache() -> str:
 
 
 def build() -> int:
+    if validate() != 0:
+        progress("build stopped before any notebook ran; the previous site in _build/html is unchanged")
+        return 1
+    from analysis import export as package
+
+    shutil.rmtree(PACKAGE_DIR, ignore_errors=True)
+    package.export(PACKAGE_DIR)
+    progress(f"wrote the data package into {PACKAGE_DIR.relative_to(ROOT)} (published as /data/)")
     write_vega_bundle()
     fingerprint = drop_stale_cache()
     shutil.rmtree(STAGING_DIR, ignore_errors=True)
@@ -95,6 +104,9 @@ def validate(annotations: Path | None = None) -> int:
     problems = coding.validate_codebook() + coding.validate_errata()
     if not problems:
         problems += coding.validate_annotations(annotations or coding.ANNOTATIONS)
+    if not problems and annotations is None:
+        progress("validating the reliability sample, codings and adjudication")
+        problems += coding.validate_reliability()
     for problem in problems:
         print(problem)
     if problems:

@@ -249,7 +249,8 @@ def nearest(document_id: str, quote: str) -> tuple[str, str]:
         raw = " ".join(sentence.raw.split())
         matcher = difflib.SequenceMatcher(None, target, raw, autojunk=False)
         match = matcher.find_longest_match(0, len(target), 0, len(raw))
-        window = raw[max(0, match.b - match.a) : max(0, match.b - match.a) + len(target) + 10]
+        begin = max(0, match.b - match.a - 10)
+        window = raw[begin : begin + len(target) + 30]
         ratio = difflib.SequenceMatcher(None, target, window, autojunk=False).ratio()
         if ratio > best_ratio:
             best, best_ratio = (sentence.id, window), ratio
@@ -394,6 +395,14 @@ def validate_reliability() -> list[Problem]:
             )
     for key in sorted(disagreements - seen):
         problems.append(Problem(ADJUDICATION, 0, 0, f"disagreement on {key} is not adjudicated"))
+    sampled = set(sample)
+    for key in sorted({k for k in final if k[0] in sampled} | first.keys()):
+        if key not in disagreements and final.get(key, ABSENT) != first.get(key, ABSENT):
+            problems.append(
+                Problem(
+                    ANNOTATIONS, 0, 0, f"{key}: both coders gave {first.get(key, ABSENT)!r}, the final coding differs"
+                )
+            )
     return problems
 
 

@@ -32,13 +32,6 @@ def sentences_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def reliability_frame() -> pd.DataFrame:
-    sample = [r["sentence_id"] for r in coding.read_rows(coding.SAMPLE)]
-    return measures.reliability(
-        coding.sample_codes(coding.FIRST_CODING), coding.sample_codes(coding.SECOND_CODING), sample, coding.codes()
-    )
-
-
 def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
     """name -> (table, primary key, description)."""
     documents = corpus.documents_frame().drop(columns=["file"])
@@ -50,7 +43,7 @@ def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
         "codebook": (coding.codes(), ["code"], "Codes of the three dimensions with their rules and keywords."),
         "annotations": (annotations, [], "Quote-anchored codes; sentence ids derived from the quote's position."),
         "reliability": (
-            reliability_frame(),
+            measures.reliability_results(),
             [],
             "Krippendorff's alpha of the blind second coding, per dimension and code.",
         ),

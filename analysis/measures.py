@@ -168,3 +168,67 @@ def keyword_agreement(predicted: pd.DataFrame, human: pd.DataFrame, codes: pd.Da
             }
         )
     return pd.DataFrame(rows)
+
+
+def reliability_results() -> pd.DataFrame:
+    """Alpha of the stored first and second codings of the stored sample."""
+    from analysis import coding
+
+    sample = [r["sentence_id"] for r in coding.read_rows(coding.SAMPLE)]
+    first, second = coding.sample_codes(coding.FIRST_CODING), coding.sample_codes(coding.SECOND_CODING)
+    return reliability(first, second, sample, coding.codes())
+
+
+def sample_sizes(documents: pd.DataFrame) -> pd.DataFrame:
+    """Per document: sentences, sentences sampled for the second coding, and the share."""
+    from analysis import coding
+
+    sampled = pd.Series([r["document_id"] for r in coding.read_rows(coding.SAMPLE)]).value_counts()
+    table = documents[["document_id", "sentences"]].copy()
+    table["sampled"] = table["document_id"].map(sampled).fillna(0).astype(int)
+    table["share"] = table["sampled"] / table["sentences"]
+    return table
+
+
+def adjudication_summary() -> pd.DataFrame:
+    """How the disagreements were settled: with the first coder, the second, or otherwise."""
+    from analysis import coding
+
+    rows = coding.read_rows(coding.ADJUDICATION)
+    outcome = [
+        "as the first coder"
+        if r["decision"] == r["first"]
+        else "as the second coder"
+        if r["decision"] == r["second"]
+        else "neither"
+        for r in rows
+    ]
+    counts = pd.Series(outcome, dtype="object").value_counts()
+    return pd.DataFrame({"decision": ["as the first coder", "as the second coder", "neither"]}).assign(
+        disagreements=lambda t: t["decision"].map(counts).fillna(0).astype(int)
+    )
+
+
+def method_figures(coverage_table, reliability_table, keyword_table, sample_table, adjudication) -> dict:
+    """The numbers the method chapter's prose quotes (glued, never typed)."""
+    figures = {
+        "sample_sentences": int(sample_table["sampled"].sum()),
+        "sample_share": f"{sample_table['sampled'].sum() / sample_table['sentences'].sum():.0%}",
+        "sample_min_share": f"{sample_table['share'].min():.0%}",
+        "coded_sentences": int(coverage_table["coded"].sum()),
+        "coded_share": f"{coverage_table['coded'].sum() / coverage_table['sentences'].sum():.0%}",
+        "disagreements": int(adjudication["disagreements"].sum()),
+    }
+    dims = reliability_table[reliability_table["level"] == "dimension"]
+    for row in dims.itertuples():
+        figures[f"alpha_{row.dimension}"] = (
+            "not defined" if row.alpha is None or row.alpha != row.alpha else f"{row.alpha:.2f}"
+        )
+    for row in keyword_table.itertuples():
+        figures[f"keyword_precision_{row.dimension}"] = _percent(row.precision)
+        figures[f"keyword_recall_{row.dimension}"] = _percent(row.recall)
+    return figures
+
+
+def _percent(value) -> str:
+    return "not defined" if value is None or value != value else f"{value:.0%}"

@@ -1,5 +1,6 @@
 """The strict build: every page built, numbers glued, links resolved, nothing off-host."""
 
+import json
 import os
 import re
 import shutil
@@ -77,6 +78,12 @@ def test_numbers_in_the_introduction_are_glued_from_the_corpus(site):
     ) in text
 
 
+def test_the_data_package_is_published_with_the_site(site):
+    package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        assert (site / "data" / resource["path"]).is_file()
+
+
 def test_the_site_serves_its_own_vega(site):
     bundle = site / "_static" / "vega-bundle.js"
     assert bundle.stat().st_size > 100_000
@@ -89,6 +96,7 @@ def test_a_notebook_execution_error_fails_the_strict_build(tmp_path):
         source = ROOT / name
         copy = shutil.copytree if source.is_dir() else shutil.copy
         copy(source, tmp_path / name)
+    (tmp_path / "_build" / "extra").mkdir(parents=True)
     page = tmp_path / "book" / "sources.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n```{code-cell} python\nraise RuntimeError('boom')\n```\n")
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
