@@ -25,7 +25,7 @@ SITE_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "staging"
 CACHE_DIR = BUILD_DIR / ".jupyter_cache"
 INPUTS_STAMP = BUILD_DIR / ".inputs.sha256"
-PACKAGE_DIR = BUILD_DIR / "extra" / "data"  # html_extra_path copies _build/extra into the site
+PACKAGE_DIR = BUILD_DIR / "extra" / "datapackage"  # html_extra_path copies _build/extra into the site
 VEGA_BUNDLE = ROOT / "book" / "_static" / "vega-bundle.js"
 STRICT = ["-W", "-n", "--keep-going"]
 
@@ -74,7 +74,7 @@ def build() -> int:
 
     shutil.rmtree(PACKAGE_DIR, ignore_errors=True)
     package.export(PACKAGE_DIR)
-    progress(f"wrote the data package into {PACKAGE_DIR.relative_to(ROOT)} (published as /data/)")
+    progress(f"wrote the data package into {PACKAGE_DIR.relative_to(ROOT)} (published as /datapackage/)")
     write_vega_bundle()
     fingerprint = drop_stale_cache()
     shutil.rmtree(STAGING_DIR, ignore_errors=True)

@@ -189,7 +189,7 @@ def package_table(resources: dict) -> HTML:
     import html
 
     rows = "\n".join(
-        f'<tr><td><a href="../../data/{name}.csv">{name}.csv</a></td><td>{len(table):,}</td>'
+        f'<tr><td><a href="../../datapackage/{name}.csv">{name}.csv</a></td><td>{len(table):,}</td>'
         f"<td>{html.escape(description)}</td></tr>"
         for name, (table, _key, description) in resources.items()
     )

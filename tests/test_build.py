@@ -79,9 +79,9 @@ def test_numbers_in_the_introduction_are_glued_from_the_corpus(site):
 
 
 def test_the_data_package_is_published_with_the_site(site):
-    package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    package = json.loads((site / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:
-        assert (site / "data" / resource["path"]).is_file()
+        assert (site / "datapackage" / resource["path"]).is_file()
 
 
 def test_the_site_serves_its_own_vega(site):
