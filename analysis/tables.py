@@ -110,7 +110,10 @@ def reliability_table(reliability: pd.DataFrame) -> pd.DataFrame:
             "Coded by both": dims["agreed_positives"],
             "α": dims["alpha"].map(_alpha),
             "Reading": dims["reading"],
-            "Stance α (units)": dims["stance_alpha"].map(_alpha) + " (" + dims["stance_units"].astype(str) + ")",
+            "Stance α (units)": dims["stance_alpha"].map(_alpha)
+            + " ("
+            + dims["stance_units"].astype(int).astype(str)
+            + ")",
         }
     )
 

@@ -22,5 +22,6 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.add_js_file("vega-bundle.js")
+    app.add_css_file("book.css")
     app.connect("html-page-context", _drop_thebe)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
