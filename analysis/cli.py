@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis build | validate | export DIR | sentences``.
+"""Command line: ``python -m analysis build | validate | export DIR | sentences | suggest DOC``.
 
 ``validate`` runs every data check and prints ``file:row:column: message`` lines;
 it exits non-zero when any check fails.
@@ -128,6 +128,22 @@ def export(directory: Path) -> int:
     return 0
 
 
+def suggest(document_id: str) -> int:
+    """Print the keyword coder's candidate codes for one document: a starting point
+    for coding a new source, never a substitute for reading every sentence."""
+    from analysis import coding, corpus, measures
+
+    known = [d.id for d in corpus.load_documents()]
+    if document_id not in known:
+        print(f"unknown document {document_id!r}; known: {', '.join(known)}")
+        return 1
+    text = {s.id: s.text for s in corpus.load_document(document_id).sentences}
+    candidates = measures.keyword_coding(coding.codes())
+    for row in candidates[candidates["sentence_id"].isin(text.keys())].itertuples():
+        print(f"{row.sentence_id}\t{row.code}\t{text[row.sentence_id]}")
+    return 0
+
+
 def list_sentences() -> int:
     """Print every sentence with its id: the reading list for coders."""
     from analysis import corpus
@@ -148,9 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     out = commands.add_parser("export", help="write the data package (datapackage.json + CSV) into DIR")
     out.add_argument("directory", type=Path)
     commands.add_parser("sentences", help="list every sentence with its id (tab-separated)")
+    hint = commands.add_parser("suggest", help="keyword-coder candidate codes for one document")
+    hint.add_argument("document_id")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate(args.annotations)
     if args.command == "export":
         return export(args.directory)
+    if args.command == "suggest":
+        return suggest(args.document_id)
     return {"build": build, "sentences": list_sentences}[args.command]()

@@ -137,3 +137,19 @@ def test_an_erratum_that_does_not_occur_is_refused(tmp_path, monkeypatch):
     path = write(tmp_path, "document_id,wrong,reading,reason\nCE-2024,Xyzzy,XYZ,test\n", "errata.csv")
     (found,) = [str(p) for p in coding.validate_errata(path)]
     assert found.endswith(":2:2: 'Xyzzy' does not occur in CE-2024")
+
+
+def test_the_project_data_passes_every_check():
+    result = subprocess.run([sys.executable, "-m", "analysis", "validate"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "all data checks passed" in result.stdout
+
+
+def test_suggest_lists_keyword_candidates_for_a_document():
+    result = subprocess.run([sys.executable, "-m", "analysis", "suggest", "DU-2020"], capture_output=True, text=True)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("DU-2020-p") for line in lines)
+    assert any("\thr_naloxone\t" in line for line in lines)
+    bad = subprocess.run([sys.executable, "-m", "analysis", "suggest", "XX-1"], capture_output=True, text=True)
+    assert bad.returncode == 1 and "unknown document" in bad.stdout
