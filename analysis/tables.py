@@ -6,18 +6,26 @@ import pandas as pd
 from IPython.display import HTML
 
 
+def present(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """A reader-facing table: each label takes a column of ``frame`` by name, or a function of it."""
+    return pd.DataFrame(
+        {label: frame[source] if isinstance(source, str) else source(frame) for label, source in columns.items()}
+    ).reset_index(drop=True)
+
+
 def sources_table(documents: pd.DataFrame) -> pd.DataFrame:
     """The corpus at a glance: one row per document, dates marked stated or inferred."""
-    return pd.DataFrame(
+    return present(
+        documents,
         {
-            "Document": documents["document_id"],
-            "Source": documents["source"],
-            "Title": documents["title"],
-            "Kind": documents["kind"],
-            "Date": documents["date"] + " (" + documents["date_status"] + ")",
-            "Words": documents["words"],
-            "Sentences": documents["sentences"],
-        }
+            "Document": "document_id",
+            "Source": "source",
+            "Title": "title",
+            "Kind": "kind",
+            "Date": lambda t: t["date"] + " (" + t["date_status"] + ")",
+            "Words": "words",
+            "Sentences": "sentences",
+        },
     )
 
 
@@ -50,71 +58,73 @@ DIMENSION_LABELS = {
 
 def codebook_summary(codes: pd.DataFrame) -> pd.DataFrame:
     grouped = codes.groupby("dimension", sort=False)
-    return pd.DataFrame(
-        {
-            "Dimension": [DIMENSION_LABELS[d] for d in grouped.groups],
-            "Codes": grouped.size().to_list(),
-            "Code labels": grouped["label"].apply("; ".join).to_list(),
-        }
+    summary = pd.DataFrame({"dimension": list(grouped.groups), "codes": grouped.size().to_list()})
+    summary["labels"] = grouped["label"].apply("; ".join).to_list()
+    return present(
+        summary,
+        {"Dimension": lambda t: t["dimension"].map(DIMENSION_LABELS), "Codes": "codes", "Code labels": "labels"},
     )
 
 
 def codebook_table(codes: pd.DataFrame, dimension: str) -> pd.DataFrame:
     rows = codes[codes["dimension"] == dimension]
-    return pd.DataFrame(
+    return present(
+        rows,
         {
-            "Code": rows["code"],
-            "Label": rows["label"],
-            "Definition": rows["definition"],
-            "Include": rows["include"],
-            "Exclude": rows["exclude"],
-            "Example": "“" + rows["example_quote"] + "” (" + rows["example_document"] + ")",
-            "Keywords": rows["keywords"],
-        }
+            "Code": "code",
+            "Label": "label",
+            "Definition": "definition",
+            "Include": "include",
+            "Exclude": "exclude",
+            "Example": lambda t: "“" + t["example_quote"] + "” (" + t["example_document"] + ")",
+            "Keywords": "keywords",
+        },
     )
 
 
 def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+    return present(
+        coverage,
         {
-            "Document": coverage["document_id"],
-            "Sentences": coverage["sentences"],
-            "Headings": coverage["headings"],
-            "Coded sentences": coverage["coded"],
-            "Share coded": coverage["share_coded"].map(_share),
-            "Share of non-headings coded": coverage["share_of_non_headings_coded"].map(_share),
-        }
+            "Document": "document_id",
+            "Sentences": "sentences",
+            "Headings": "headings",
+            "Coded sentences": "coded",
+            "Share coded": lambda t: t["share_coded"].map(_share),
+            "Share of non-headings coded": lambda t: t["share_of_non_headings_coded"].map(_share),
+        },
     )
 
 
 def sample_table(sample: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+    return present(
+        sample,
         {
-            "Document": sample["document_id"],
-            "Sentences": sample["sentences"],
-            "Sampled": sample["sampled"],
-            "Share sampled": sample["share"].map(_share),
-        }
+            "Document": "document_id",
+            "Sentences": "sentences",
+            "Sampled": "sampled",
+            "Share sampled": lambda t: t["share"].map(_share),
+        },
     )
 
 
 def reliability_table(reliability: pd.DataFrame) -> pd.DataFrame:
     dims = reliability[reliability["level"] == "dimension"]
-    return pd.DataFrame(
+    return present(
+        dims,
         {
-            "Dimension": dims["dimension"].map(DIMENSION_LABELS),
-            "Sentences": dims["sentences"],
-            "Units (sentence × code)": dims["units"],
-            "Coded by first": dims["first_coder_positives"],
-            "Coded by second": dims["second_coder_positives"],
-            "Coded by both": dims["agreed_positives"],
-            "α": dims["alpha"].map(_alpha),
-            "Reading": dims["reading"],
-            "Stance α (units)": dims["stance_alpha"].map(_alpha)
-            + " ("
-            + dims["stance_units"].astype(int).astype(str)
-            + ")",
-        }
+            "Dimension": lambda t: t["dimension"].map(DIMENSION_LABELS),
+            "Sentences": "sentences",
+            "Units (sentence × code)": "units",
+            "Coded by first": "first_coder_positives",
+            "Coded by second": "second_coder_positives",
+            "Coded by both": "agreed_positives",
+            "α": lambda t: t["alpha"].map(_alpha),
+            "Reading": "reading",
+            "Stance α (units)": lambda t: (
+                t["stance_alpha"].map(_alpha) + " (" + t["stance_units"].astype(int).astype(str) + ")"
+            ),
+        },
     )
 
 
@@ -122,43 +132,38 @@ def code_reliability_table(reliability: pd.DataFrame, min_positives: int = 3) ->
     """Per-code alpha, for codes that at least one coder used ``min_positives`` times in the sample."""
     rows = reliability[reliability["level"] == "code"]
     rows = rows[rows[["first_coder_positives", "second_coder_positives"]].max(axis=1) >= min_positives]
-    return pd.DataFrame(
+    return present(
+        rows,
         {
-            "Code": rows["code"],
-            "Coded by first": rows["first_coder_positives"],
-            "Coded by second": rows["second_coder_positives"],
-            "Coded by both": rows["agreed_positives"],
-            "α": rows["alpha"].map(_alpha),
-            "Reading": rows["reading"],
-        }
+            "Code": "code",
+            "Coded by first": "first_coder_positives",
+            "Coded by second": "second_coder_positives",
+            "Coded by both": "agreed_positives",
+            "α": lambda t: t["alpha"].map(_alpha),
+            "Reading": "reading",
+        },
     )
 
 
 def keyword_table(agreement: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+    return present(
+        agreement,
         {
-            "Dimension": agreement["dimension"].map(DIMENSION_LABELS),
-            "Human codes": agreement["human_codes"],
-            "Keyword codes": agreement["keyword_codes"],
-            "Both": agreement["true_positives"],
-            "Precision": agreement["precision"].map(_share),
-            "Recall": agreement["recall"].map(_share),
-        }
+            "Dimension": lambda t: t["dimension"].map(DIMENSION_LABELS),
+            "Human codes": "human_codes",
+            "Keyword codes": "keyword_codes",
+            "Both": "true_positives",
+            "Precision": lambda t: t["precision"].map(_share),
+            "Recall": lambda t: t["recall"].map(_share),
+        },
     )
 
 
 def errata_table() -> pd.DataFrame:
     from analysis import coding
 
-    rows = coding.read_rows(coding.ERRATA)
-    return pd.DataFrame(
-        {
-            "Document": [r["document_id"] for r in rows],
-            "Text reads": [r["wrong"] for r in rows],
-            "Read as": [r["reading"] for r in rows],
-            "Why": [r["reason"] for r in rows],
-        }
-    )
+    errata = pd.DataFrame(coding.read_rows(coding.ERRATA))
+    return present(errata, {"Document": "document_id", "Text reads": "wrong", "Read as": "reading", "Why": "reason"})
 
 
 def adjudication_table(summary: pd.DataFrame) -> pd.DataFrame:
@@ -177,14 +182,7 @@ def stances_table(book: dict) -> pd.DataFrame:
 
 
 def changelog_table(book: dict) -> pd.DataFrame:
-    log = book["changelog"]
-    return pd.DataFrame(
-        {
-            "Version": [c["version"] for c in log],
-            "Date": [c["date"] for c in log],
-            "Changes": [c["changes"] for c in log],
-        }
-    )
+    return present(pd.DataFrame(book["changelog"]), {"Version": "version", "Date": "date", "Changes": "changes"})
 
 
 def package_table(resources: dict) -> HTML:
@@ -204,15 +202,16 @@ def package_table(resources: dict) -> HTML:
 
 
 def provenance_table(documents: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+    return present(
+        documents,
         {
-            "Document": documents["document_id"],
-            "Publisher": documents["publisher"],
-            "Kind": documents["kind"],
-            "Date": documents["date"],
-            "Date is": documents["date_status"],
-            "Basis": documents["date_basis"],
-            "Event": documents["event"],
-            "SHA-256": documents["sha256"].str.slice(0, 12) + "…",
-        }
+            "Document": "document_id",
+            "Publisher": "publisher",
+            "Kind": "kind",
+            "Date": "date",
+            "Date is": "date_status",
+            "Basis": "date_basis",
+            "Event": "event",
+            "SHA-256": lambda t: t["sha256"].str.slice(0, 12) + "…",
+        },
     )
