@@ -66,22 +66,6 @@ def codebook_summary(codes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def codebook_table(codes: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    rows = codes[codes["dimension"] == dimension]
-    return present(
-        rows,
-        {
-            "Code": "code",
-            "Label": "label",
-            "Definition": "definition",
-            "Include": "include",
-            "Exclude": "exclude",
-            "Example": lambda t: "“" + t["example_quote"] + "” (" + t["example_document"] + ")",
-            "Keywords": "keywords",
-        },
-    )
-
-
 def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
     return present(
         coverage,
@@ -215,3 +199,29 @@ def provenance_table(documents: pd.DataFrame) -> pd.DataFrame:
             "SHA-256": lambda t: t["sha256"].str.slice(0, 12) + "…",
         },
     )
+
+
+def codebook_cards(book: dict, dimension: str) -> HTML:
+    """Each code of a dimension as a card with a permanent anchor (#code-<id>); all text escaped."""
+    import html
+
+    (dim,) = [d for d in book["dimensions"] if d["id"] == dimension]
+    cards = []
+    for code in dim["codes"]:
+
+        def items(rules):
+            return "<ul>" + "".join(f"<li>{html.escape(rule)}</li>" for rule in rules) + "</ul>"
+
+        example = code["example"]
+        cards.append(
+            f'<div class="code-card" id="code-{code["id"]}">'
+            f'<p class="code-title"><a href="#code-{code["id"]}">{html.escape(code["id"])}</a>: '
+            f"{html.escape(code['label'])}</p><dl>"
+            f"<dt>Definition</dt><dd>{html.escape(code['definition'])}</dd>"
+            f"<dt>Include</dt><dd>{items(code['include'])}</dd>"
+            f"<dt>Exclude</dt><dd>{items(code['exclude'])}</dd>"
+            f"<dt>Example</dt><dd>“{html.escape(example['quote'])}” ({html.escape(example['document'])})</dd>"
+            f"<dt>Keywords</dt><dd>{html.escape('; '.join(code['keywords']))}</dd>"
+            "</dl></div>"
+        )
+    return HTML("\n".join(cards))

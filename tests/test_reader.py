@@ -48,3 +48,15 @@ def test_text_from_data_is_escaped():
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;: endorses" in page
     assert "*Bar Watch*" not in page and "Bar Watch" in page
+
+
+def test_codebook_cards_anchor_every_code_and_escape_text():
+    from analysis import tables
+
+    book = coding.read_codebook()
+    for dimension in book["dimensions"]:
+        html = tables.codebook_cards(book, dimension["id"]).data
+        for code in dimension["codes"]:
+            assert f'id="code-{code["id"]}"' in html
+    book["dimensions"][0]["codes"][0]["definition"] = "<b>bold</b>"
+    assert "&lt;b&gt;bold&lt;/b&gt;" in tables.codebook_cards(book, book["dimensions"][0]["id"]).data
