@@ -24,12 +24,10 @@ ABBREVIATIONS = {"e.g.", "i.e.", "cf.", "mod.", "etc.", "vs.", "no.", "art.", "o
 # Dotted initialisms such as U.S., U.N., E.U., I.N.C.B.
 INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 BULLET = re.compile(r"\s*(?:[-–•]|\d+\.)\s+")
-MARKUP = [
-    (re.compile(r"</?(?:sup|sub|u|b|i|em|strong)>"), ""),
-    (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
-    (re.compile(r"(?<![\w*])\*(\S.*?\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\(#?\)"), r"\1"),
-]
+# A heading marker or list marker that opens a paragraph.
+LEADING = re.compile(r"^\s*(?:#+\s*|(?:[-–•]|\d+\.)\s+)")
+# Inline markup of the extracted texts, removable piece by piece (a span may cut a pair).
+INLINE_MARKUP = re.compile(r"</?(?:sup|sub|u|b|i|em|strong)>|\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|\]\(#?\)|\[")
 
 
 @dataclass(frozen=True)
@@ -69,14 +67,16 @@ class Document:
         return [s for p in self.paragraphs for s in p.sentences]
 
 
+def strip_markup(fragment: str, at_paragraph_start: bool = True) -> str:
+    """Reading text of any piece of raw text: markup and an opening marker removed,
+    whitespace runs made single spaces (ends kept, so pieces can be joined)."""
+    text = LEADING.sub("", fragment) if at_paragraph_start else fragment
+    return re.sub(r"\s+", " ", INLINE_MARKUP.sub("", text))
+
+
 def clean(raw: str) -> str:
-    """Reading text of a span: markup and list markers removed, whitespace collapsed."""
-    text = " ".join(raw.split())
-    text = re.sub(r"^#+\s*", "", text)
-    text = BULLET.sub("", text, count=1) if BULLET.match(text) else text
-    for pattern, repl in MARKUP:
-        text = pattern.sub(repl, text)
-    return text.strip()
+    """Reading text of a whole span."""
+    return strip_markup(raw).strip()
 
 
 def _lines(text: str):

@@ -14,16 +14,6 @@ import pandas as pd
 
 from analysis import coding, corpus
 
-# Markup of the extracted texts that the reader should not see (kept in the data).
-INLINE_MARKUP = re.compile(r"</?(?:sup|sub|u|b|i|em|strong)>|\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|\]\(#?\)|\[")
-LEADING = re.compile(r"^\s*(?:#+\s*|(?:[-–•]|\d+\.)\s+)")
-
-
-def _display(fragment: str, at_paragraph_start: bool) -> str:
-    text = LEADING.sub("", fragment) if at_paragraph_start else fragment
-    text = INLINE_MARKUP.sub("", text)
-    return re.sub(r"\s+", " ", text)
-
 
 def _with_errata(document_id: str, escaped: str) -> str:
     for doc, wrong, reading in coding.errata():
@@ -43,7 +33,9 @@ def _sentence_html(document_id: str, sentence: corpus.Sentence, paragraph_start:
     for a, b in itertools.pairwise(cuts):
         text = _with_errata(
             document_id,
-            html.escape(_display(sentence.raw[a - sentence.start : b - sentence.start], a == paragraph_start)),
+            html.escape(
+                corpus.strip_markup(sentence.raw[a - sentence.start : b - sentence.start], a == paragraph_start)
+            ),
         )
         parts.append(f"<mark>{text}</mark>" if any(s <= a and b <= e for s, e in spans) else text)
     body = "".join(parts).strip()
