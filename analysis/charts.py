@@ -14,9 +14,13 @@ import json
 import altair as alt
 import pandas as pd
 
+from analysis import results
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-SOURCE_ORDER = ["Chatham House/IDPC", "Canada", "Durham PCC", "Council of Europe"]
+# One sequential scheme for every "how much" colour (salience, similarity, rank share).
+SEQUENTIAL = "blues"
+WIDTH = 300  # fits a 360 px phone with the axis labels; wider screens get the same, crisp chart
 EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
 
 
@@ -59,6 +63,23 @@ alt.renderers.register("offline", _offline_renderer)
 alt.renderers.enable("offline")
 
 
+def source_scale(labels) -> alt.Scale:
+    """Source colours in the sources' time order (from the metadata, never typed)."""
+    labels = list(dict.fromkeys(labels))
+    return alt.Scale(domain=labels, range=[PALETTE[i % len(PALETTE)] for i in range(len(labels))])
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}" if value == value else "not defined"
+
+
+def _share_text(row) -> str:
+    if not row.sentences:
+        return f"not raised (0 of {row.body_sentences} sentences; 95% CI 0–{_percent(row.share_high)})"
+    interval = f"95% CI {_percent(row.share_low)}–{_percent(row.share_high)}"
+    return f"{_percent(row.share)} of {row.body_sentences} sentences ({interval})"
+
+
 def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
     """Length of each document (words) against the year it speaks of."""
     data = documents.assign(label=documents["document_id"] + " (" + documents["reference_year"].astype(str) + ")")
@@ -68,16 +89,16 @@ def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
         + "."
     )
     return (
-        alt.Chart(data, title=alt.Title("The five documents: year and length", subtitle="Words per document"))
+        alt.Chart(data, title=alt.Title("The documents: year and length", subtitle="Words per document"))
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=alt.EncodingSortField("reference_year"), title=None),
             x=alt.X("words:Q", title="Words"),
             color=alt.Color(
                 "source:N",
-                scale=alt.Scale(domain=SOURCE_ORDER),
+                scale=source_scale(documents.sort_values("reference_year", kind="stable")["source"]),
                 title="Source",
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=2),
             ),
             tooltip=[
                 alt.Tooltip("source:N", title="Source"),
@@ -88,5 +109,275 @@ def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("sentences:Q", title="Sentences"),
             ],
         )
-        .properties(width=380, height=alt.Step(34), description=description)
+        .properties(width=WIDTH - 80, height=alt.Step(30), description=description)
+    )
+
+
+def enforcement_heatmap(table: pd.DataFrame) -> alt.LayerChart:
+    """fig-enforcement-heatmap: share of each source's sentences that raise each priority."""
+    data = table.assign(
+        share_pct=(table["share"] * 100).round(1),
+        cell=[f"{s:.0%}" if n else "–" for s, n in zip(table["share"], table["sentences"], strict=True)],
+        share_text=[_share_text(r) for r in table.itertuples()],
+        rate_text=[
+            f"{r.per_1000_words:.1f} (95% CI {r.per_1000_words_low:.1f}–{r.per_1000_words_high:.1f})"
+            for r in table.itertuples()
+        ],
+        quote_text=[results.quote_text(r) for r in table.itertuples()],
+    )[
+        [
+            "source",
+            "short",
+            "label",
+            "sentences",
+            "share_pct",
+            "cell",
+            "share_text",
+            "rate_text",
+            "quote_text",
+            "evidence_url",
+        ]
+    ]
+    top = table.sort_values("share", ascending=False).iloc[0]
+    silent = table.groupby("source")["sentences"].apply(lambda s: int((s == 0).sum()))
+    description = (
+        f"Heatmap of {table['code'].nunique()} enforcement priorities (rows) by {table['source_id'].nunique()} sources "
+        "(columns, in time order); the colour and the number are the share of the source's non-heading sentences "
+        f"that raise the priority. The highest cell is {top.source} on {top.short.lower()} ({top.share:.0%}). "
+        "Priorities not raised: " + "; ".join(f"{s} {n}" for s, n in silent.items()) + "."
+    )
+    sources = list(dict.fromkeys(table["source"]))
+    base = alt.Chart(data).encode(
+        x=alt.X("source:N", sort=sources, title=None, axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=140)),
+        y=alt.Y("short:N", sort=list(dict.fromkeys(table["short"])), title=None, axis=alt.Axis(labelLimit=200)),
+        href=alt.Href("evidence_url:N"),
+        tooltip=[
+            alt.Tooltip("source:N", title="Source"),
+            alt.Tooltip("label:N", title="Priority"),
+            alt.Tooltip("sentences:Q", title="Sentences raising it"),
+            alt.Tooltip("share_text:N", title="Share"),
+            alt.Tooltip("rate_text:N", title="Per 1,000 words"),
+            alt.Tooltip("quote_text:N", title="Evidence"),
+        ],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(
+        color=alt.condition(
+            "datum.sentences > 0",
+            alt.Color("share_pct:Q", scale=alt.Scale(scheme=SEQUENTIAL, domainMin=0), title="% of sentences"),
+            alt.value("#f2f2f2"),
+        )
+    )
+    labels = base.mark_text(fontSize=10, cursor="pointer").encode(
+        text="cell:N",
+        color=alt.condition(
+            f"datum.share_pct > {data['share_pct'].max() * 0.6:.1f}", alt.value("white"), alt.value("#222")
+        ),
+    )
+    return (
+        (cells + labels)
+        .properties(width=alt.Step(44), height=alt.Step(22), description=description)
+        .configure_legend(orient="bottom")
+    )
+
+
+def index_map(table: pd.DataFrame) -> alt.LayerChart:
+    """fig-index-map: each source on the enforcement-orientation (x) and harm-reduction (y) indices."""
+    description = (
+        "Scatter plot of the sources on two 0–100 indices, enforcement orientation across and harm reduction up; "
+        "whiskers span the middle 90% of the index under random weightings. "
+        + "; ".join(
+            f"{r.source}: enforcement {r.x_score:.0f} (range {r.x_low:.0f}–{r.x_high:.0f}), "
+            f"harm reduction {r.y_score:.0f} (range {r.y_low:.0f}–{r.y_high:.0f})"
+            for r in table.itertuples()
+        )
+        + "."
+    )
+    scale = alt.Scale(domain=[0, 100])
+    base = alt.Chart(table).encode(
+        href=alt.Href("evidence_url:N"),
+        tooltip=[
+            alt.Tooltip("source:N", title="Source"),
+            alt.Tooltip("y_text:N", title="Harm-reduction index"),
+            alt.Tooltip("x_text:N", title="Enforcement-orientation index"),
+            alt.Tooltip("quote_text:N", title="Evidence (most salient harm-reduction code)"),
+        ],
+    )
+    color = alt.Color("source:N", scale=source_scale(table["source"]), title="Source", legend=alt.Legend(columns=2))
+    x = alt.X("x_score:Q", scale=scale, title="Enforcement-orientation index (0–100)")
+    y = alt.Y("y_score:Q", scale=scale, title="Harm-reduction index (0–100)")
+    xbar = base.mark_rule(strokeWidth=1.5).encode(x=alt.X("x_low:Q", scale=scale), x2="x_high:Q", y=y, color=color)
+    ybar = base.mark_rule(strokeWidth=1.5).encode(y=alt.Y("y_low:Q", scale=scale), y2="y_high:Q", x=x, color=color)
+    points = base.mark_point(size=120, filled=True, opacity=1, cursor="pointer").encode(
+        x=x, y=y, color=color, shape=alt.Shape("source:N", title="Source", legend=None)
+    )
+    return (
+        (xbar + ybar + points)
+        .properties(width=WIDTH, height=WIDTH, description=description)
+        .configure_legend(orient="bottom")
+    )
+
+
+def rank_stability(table: pd.DataFrame) -> alt.Chart:
+    """fig-rank-stability: how often each source holds each rank under random weightings, per index and rule."""
+    data = table[table["share"] > 0].assign(share_pct=lambda t: (t["share"] * 100).round(1))
+    data = data.assign(panel=data["index_label"] + " · " + data["rule_label"])
+    firsts = data[data["rank"] == 1].sort_values("share", ascending=False).drop_duplicates("panel")
+    description = (
+        f"Stacked bars, one per source in each of {data['panel'].nunique()} panels (index and scoring rule), "
+        f"showing the share of {int(table['draws'].iloc[0]):,} random weightings in which the source holds "
+        "rank 1, 2, 3 "
+        "and so on. Most often first: "
+        + "; ".join(f"{r.panel}: {r.source} ({r.share:.0%})" for r in firsts.itertuples())
+        + "."
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar(cursor="pointer")
+        .encode(
+            y=alt.Y("source:N", sort=list(dict.fromkeys(table["source"])), title=None),
+            x=alt.X("share_pct:Q", title="% of weightings", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("rank:O", scale=alt.Scale(scheme=SEQUENTIAL, reverse=True), title="Rank"),
+            order=alt.Order("rank:O"),
+            row=alt.Row(
+                "panel:N",
+                sort=list(dict.fromkeys(data["panel"])),
+                title=None,
+                header=alt.Header(
+                    labelAngle=0, labelAlign="left", labelAnchor="start", labelFontWeight="bold", labelOrient="top"
+                ),
+            ),
+            href=alt.Href("evidence_url:N"),
+            tooltip=[
+                alt.Tooltip("panel:N", title="Index · rule"),
+                alt.Tooltip("source:N", title="Source"),
+                alt.Tooltip("rank:O", title="Rank"),
+                alt.Tooltip("share_pct:Q", title="% of weightings"),
+                alt.Tooltip("quote_text:N", title="Evidence (the source's most salient code)"),
+            ],
+        )
+        .properties(width=WIDTH - 100, height=alt.Step(18), description=description)
+        .configure_legend(orient="bottom")
+    )
+
+
+def threat_timeline(table: pd.DataFrame) -> alt.LayerChart:
+    """fig-threat-timeline: which threats each source names, placed on the source's reference year."""
+    named = table[table["sentences"] > 0].assign(
+        share_pct=lambda t: (t["share"] * 100).round(1),
+        share_text=lambda t: [_share_text(r) for r in t.itertuples()],
+        quote_text=lambda t: [results.quote_text(r) for r in t.itertuples()],
+    )
+    order = table.drop_duplicates("code").sort_values("first_named", kind="stable")["short"].tolist()
+    years = sorted(table["reference_year"].unique().tolist())
+    span = named.groupby("short").agg(first=("reference_year", "min"), last=("reference_year", "max")).reset_index()
+    data = named.merge(span, on="short")[
+        [
+            "short",
+            "label",
+            "source",
+            "reference_year",
+            "first",
+            "last",
+            "sentences",
+            "share_pct",
+            "share_text",
+            "quote_text",
+            "first_named",
+            "pattern",
+            "evidence_url",
+        ]
+    ]
+    description = (
+        f"Dot plot of {table['code'].nunique()} threats (rows, ordered by the year first named) against the "
+        f"reference years of the sources ({', '.join(map(str, years))}); a dot means the source names the threat, "
+        "its size the share of the source's sentences. "
+        + "; ".join(f"{p.capitalize()}: {', '.join(g['short'].unique())}" for p, g in data.groupby("pattern"))
+        + "."
+    )
+    x = alt.X(
+        "reference_year:Q",
+        title="Reference year of the source",
+        scale=alt.Scale(domain=[years[0] - 1, years[-1] + 1], nice=False),
+        axis=alt.Axis(values=years, format="d", labelAngle=-45, labelOverlap=False),
+    )
+    y = alt.Y("short:N", sort=order, title=None, axis=alt.Axis(labelLimit=170))
+    base = alt.Chart(data)
+    spans = base.mark_rule(color="#bbb").encode(
+        x=alt.X("first:Q", scale=alt.Scale(domain=[years[0] - 1, years[-1] + 1])), x2="last:Q", y=y
+    )
+    dots = base.mark_circle(opacity=0.9, cursor="pointer").encode(
+        x=x,
+        y=y,
+        size=alt.Size("share_pct:Q", title="% of sentences", scale=alt.Scale(range=[30, 400])),
+        color=alt.Color(
+            "source:N",
+            scale=source_scale(table.sort_values("reference_year", kind="stable")["source"]),
+            title="Source",
+            legend=alt.Legend(columns=2),
+        ),
+        href=alt.Href("evidence_url:N"),
+        tooltip=[
+            alt.Tooltip("label:N", title="Threat"),
+            alt.Tooltip("source:N", title="Source"),
+            alt.Tooltip("reference_year:Q", title="Year", format="d"),
+            alt.Tooltip("share_text:N", title="Share"),
+            alt.Tooltip("first_named:Q", title="First named", format="d"),
+            alt.Tooltip("quote_text:N", title="Evidence"),
+        ],
+    )
+    return (
+        (spans + dots)
+        .properties(width=WIDTH - 60, height=alt.Step(22), description=description)
+        .configure_legend(orient="bottom", direction="horizontal")
+    )
+
+
+def similarity_matrix(table: pd.DataFrame) -> alt.LayerChart:
+    """fig-similarity: cosine similarity of each pair of sources' code profiles."""
+    data = table.assign(cell=table["cosine"].map(lambda v: f"{v:.2f}"))[
+        [
+            "source_a",
+            "source_b",
+            "cosine",
+            "cell",
+            "codes_both",
+            "codes_a_only",
+            "codes_b_only",
+            "quote_text",
+            "evidence_url",
+        ]
+    ]
+    ranked = data.sort_values("cosine", ascending=False)
+    hi, lo = ranked.iloc[0], ranked.iloc[-1]
+    description = (
+        f"Matrix of the cosine similarity (0 = nothing in common, 1 = the same profile) between the code profiles "
+        f"of each pair of the {table['source_a'].nunique() + 1} sources. Most alike: {hi.source_a} and {hi.source_b} "
+        f"({hi.cosine:.2f}); least alike: {lo.source_a} and {lo.source_b} ({lo.cosine:.2f})."
+    )
+    order_a = list(dict.fromkeys(table["source_a"]))
+    order_b = list(dict.fromkeys(table["source_b"]))
+    base = alt.Chart(data).encode(
+        x=alt.X("source_b:N", sort=order_b, title=None, axis=alt.Axis(orient="top", labelAngle=-35, labelLimit=110)),
+        y=alt.Y("source_a:N", sort=order_a, title=None, axis=alt.Axis(labelLimit=130)),
+        href=alt.Href("evidence_url:N"),
+        tooltip=[
+            alt.Tooltip("source_a:N", title="Source"),
+            alt.Tooltip("source_b:N", title="Compared with"),
+            alt.Tooltip("cell:N", title="Cosine similarity"),
+            alt.Tooltip("codes_both:Q", title="Codes both raise"),
+            alt.Tooltip("codes_a_only:Q", title="Codes only the first raises"),
+            alt.Tooltip("codes_b_only:Q", title="Codes only the second raises"),
+            alt.Tooltip("quote_text:N", title="Evidence (the first source on their most shared code)"),
+        ],
+    )
+    cells = base.mark_rect(stroke="white", cursor="pointer").encode(
+        color=alt.Color("cosine:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), title="Cosine similarity")
+    )
+    text = base.mark_text(fontSize=12, cursor="pointer").encode(
+        text="cell:N", color=alt.condition("datum.cosine > 0.6", alt.value("white"), alt.value("#222"))
+    )
+    return (
+        (cells + text)
+        .properties(width=alt.Step(56), height=alt.Step(40), description=description)
+        .configure_legend(orient="bottom")
     )

@@ -98,10 +98,12 @@ def build() -> int:
 
 def validate(annotations: Path | None = None) -> int:
     """Run every data check; print problems as file:row:column: message."""
-    from analysis import coding
+    from analysis import coding, indices
 
-    progress("validating codebook, errata and annotations")
+    progress("validating codebook, rubrics, errata and annotations")
     problems = coding.validate_codebook() + coding.validate_errata()
+    if not problems:
+        problems += indices.validate_rubrics(coding.codes())
     if not problems:
         problems += coding.validate_annotations(annotations or coding.ANNOTATIONS)
     if not problems and annotations is None:

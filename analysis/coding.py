@@ -116,6 +116,7 @@ def codes() -> pd.DataFrame:
                     "dimension_label": dimension["label"],
                     "code": code["id"],
                     "label": code["label"],
+                    "short": code["short"],
                     "definition": code["definition"],
                     "include": " | ".join(code["include"]),
                     "exclude": " | ".join(code["exclude"]),
@@ -211,6 +212,11 @@ def corrected(document_id: str, text: str) -> str:
         if doc == document_id:
             text = _errata_pattern(wrong).sub(reading, text)
     return text
+
+
+def reading(document_id: str, quote: str) -> str:
+    """How a verbatim quote reads on the page: markup removed, errata readings applied."""
+    return corrected(document_id, corpus.clean(quote))
 
 
 # --- quote anchoring --------------------------------------------------------

@@ -230,6 +230,39 @@ def _load_documents() -> dict[str, Document]:
     return documents
 
 
+def body_sentences(document: Document) -> list[Sentence]:
+    """The sentences that can carry a code: all but headings (the base of every share)."""
+    return [s for p in document.paragraphs if p.kind != "heading" for s in p.sentences]
+
+
+def sources_frame():
+    """One row per source, in time order (reference year, then metadata order): the
+    unit every finding compares. A source's documents are pooled: words and
+    sentences are summed, never averaged."""
+    import pandas as pd
+
+    documents = documents_frame()
+    body = {d.id: len(body_sentences(d)) for d in load_documents()}
+    rows = []
+    for position, source in enumerate(load_metadata()["sources"]):
+        mine = documents[documents["source_id"] == source["id"]]
+        rows.append(
+            {
+                "source_id": source["id"],
+                "source": source["label"],
+                "reference_year": int(mine["reference_year"].min()),
+                "documents": " ".join(mine["document_id"]),
+                "kinds": "; ".join(dict.fromkeys(mine["kind"])),
+                "words": int(mine["words"].sum()),
+                "sentences": int(mine["sentences"].sum()),
+                "body_sentences": sum(body[i] for i in mine["document_id"]),
+                "metadata_order": position,
+            }
+        )
+    frame = pd.DataFrame(rows).sort_values(["reference_year", "metadata_order"], kind="stable")
+    return frame.drop(columns="metadata_order").reset_index(drop=True)
+
+
 def documents_frame():
     """One row per document: metadata plus counts measured on the text itself."""
     import pandas as pd

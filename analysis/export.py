@@ -1,5 +1,11 @@
-"""Write the Frictionless data package: the corpus, the codebook, the coding and
-the reliability figures as CSV, described by one datapackage.json."""
+"""Write the Frictionless data package: the corpus, the codebook, the coding, the
+reliability figures, every derived table behind the findings, and the CSV of
+each figure and table, described by one datapackage.json.
+
+The derived tables' columns and meanings are declared in
+data/schemas/datapackage.yaml; a table that disagrees with its declaration
+stops the export, so a column cannot silently go missing.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from analysis import coding, corpus, measures
+from analysis import coding, corpus, measures, results
+from analysis.paths import SCHEMAS_DIR
 
 TYPES = {"int64": "integer", "float64": "number", "bool": "boolean"}
+DECLARED = SCHEMAS_DIR / "datapackage.yaml"
 
 
 def sentences_frame() -> pd.DataFrame:
@@ -33,12 +42,12 @@ def sentences_frame() -> pd.DataFrame:
 
 
 def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
-    """name -> (table, primary key, description)."""
+    """The corpus and coding resources: name -> (table, primary key, description)."""
     documents = corpus.documents_frame().drop(columns=["file"])
     columns = "document_id sentence_id paragraph_id start end quote prefix suffix code dimension stance coder note"
     annotations = coding.load_annotations()[columns.split()]
     return {
-        "documents": (documents, ["document_id"], "The five documents: provenance, dates and size."),
+        "documents": (documents, ["document_id"], "The documents: provenance, dates and size."),
         "sentences": (sentences_frame(), ["sentence_id"], "Every paragraph's natural sentences with their ids."),
         "codebook": (coding.codes(), ["code"], "Codes of the three dimensions with their rules and keywords."),
         "annotations": (annotations, [], "Quote-anchored codes; sentence ids derived from the quote's position."),
@@ -50,33 +59,99 @@ def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
     }
 
 
-def _schema(table: pd.DataFrame, primary_key: list[str]) -> dict:
-    fields = [{"name": c, "type": TYPES.get(str(t), "string")} for c, t in table.dtypes.items()]
+def derived_tables() -> dict[str, pd.DataFrame]:
+    """The derived tables behind the findings, by resource name (see datapackage.yaml)."""
+    from analysis import exhibits
+
+    return {
+        "enforcement_salience": results.dimension_table("enforcement"),
+        "harm_reduction_scores": results.indicator_scores(exhibits.HR_INDEX),
+        "harm_reduction_index": results.index_table(exhibits.HR_INDEX),
+        "enforcement_scores": results.indicator_scores(exhibits.ENFORCEMENT_INDEX),
+        "enforcement_index": results.index_table(exhibits.ENFORCEMENT_INDEX),
+        "threat_matrix": results.threat_matrix(),
+        "rank_stability": results.rank_stability(),
+        "order_robustness": results.order_robustness(),
+        "similarity": results.similarity(),
+    }
+
+
+def declared() -> dict:
+    return yaml.safe_load(DECLARED.read_text(encoding="utf-8"))
+
+
+def declared_schema(name: str, declaration: dict) -> tuple[dict, str]:
+    """The Table Schema (every field described) and description of a declared resource."""
+    (entry,) = [r for r in declaration["resources"] if r["name"] == name]
+    fields = []
+    for field in entry["fields"]:
+        spec = field if isinstance(field, dict) else {"name": field, **declaration["fields"][field]}
+        fields.append({"name": spec["name"], "type": spec["type"], "description": spec["description"]})
+    return {"fields": fields, "primaryKey": entry["primary_key"]}, entry["description"]
+
+
+def conform(name: str, table: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    """The table's columns in declared order; an error naming the difference otherwise."""
+    names = [f["name"] for f in schema["fields"]]
+    missing, extra = sorted(set(names) - set(table.columns)), sorted(set(table.columns) - set(names))
+    if missing or extra:
+        raise ValueError(
+            f"{DECLARED.name}: resource {name!r} differs from its table: missing {missing}, undeclared {extra}"
+        )
+    return table[names]
+
+
+def _inferred_schema(table: pd.DataFrame, primary_key: list[str]) -> dict:
+    fields = [{"name": str(c), "type": TYPES.get(str(t), "string")} for c, t in table.dtypes.items()]
     return {"fields": fields, "primaryKey": primary_key} if primary_key else {"fields": fields}
+
+
+def _write(table: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
 
 
 def export(directory: Path) -> Path:
     """Write one CSV per resource and datapackage.json into ``directory``."""
+    from analysis import exhibits
+
     directory.mkdir(parents=True, exist_ok=True)
     book = coding.codebook()
     descriptor = {
         "name": "drug-law-enforcement-sources",
-        "title": "Four sources on drug law enforcement: corpus, codebook and coding",
+        "title": "Four sources on drug law enforcement: corpus, codebook, coding and findings",
         "version": book["version"],
         "resources": [],
     }
-    for name, (table, key, description) in resources().items():
-        path = directory / f"{name}.csv"
-        table.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+
+    def add(name: str, table: pd.DataFrame, relative: str, schema: dict, description: str) -> None:
+        _write(table, directory / relative)
         descriptor["resources"].append(
             {
                 "name": name,
-                "path": path.name,
+                "path": relative,
                 "format": "csv",
                 "encoding": "utf-8",
                 "description": description,
-                "schema": _schema(table, key),
+                "schema": schema,
             }
+        )
+
+    for name, (table, key, description) in resources().items():
+        add(name, table, f"{name}.csv", _inferred_schema(table, key), description)
+    declaration = declared()
+    for name, table in derived_tables().items():
+        schema, description = declared_schema(name, declaration)
+        add(name, conform(name, table, schema), f"{name}.csv", schema, description)
+    for label, exhibit in exhibits.registry().items():
+        table = exhibits.data_of(exhibit)
+        kind = "figure" if exhibit.is_figure else "table"
+        add(
+            label,
+            table,
+            f"{exhibits.CSV_DIR}/{label}.csv",
+            _inferred_schema(table, []),
+            f"The data behind {kind} {label}, exactly as drawn or shown.",
         )
     target = directory / "datapackage.json"
     target.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

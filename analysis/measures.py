@@ -29,7 +29,7 @@ def coverage(annotations: pd.DataFrame) -> pd.DataFrame:
     coded = set(annotations["sentence_id"])
     rows = []
     for document in corpus.load_documents():
-        body = [s.id for p in document.paragraphs if p.kind != "heading" for s in p.sentences]
+        body = [s.id for s in corpus.body_sentences(document)]
         all_ids = [s.id for s in document.sentences]
         n_coded = sum(1 for i in all_ids if i in coded)
         rows.append(

@@ -22,7 +22,7 @@ def draw_sample(seed: int = SEED, share: float = SHARE) -> list[str]:
     rng = np.random.default_rng(seed)
     chosen = []
     for document in corpus.load_documents():
-        codable = [s.id for p in document.paragraphs if p.kind != "heading" for s in p.sentences]
+        codable = [s.id for s in corpus.body_sentences(document)]
         size = math.ceil(share * len(document.sentences))
         picks = rng.choice(len(codable), size=size, replace=False)
         chosen += [codable[i] for i in sorted(picks)]

@@ -29,16 +29,39 @@ def sources_table(documents: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def html_table(table: pd.DataFrame, caption: str, table_id: str) -> HTML:
-    """Accessible, deterministic HTML: a caption, column headers only, text escaped."""
-    styler = (
-        table.style.hide(axis="index")
-        .set_caption(caption)
-        .set_uuid(table_id)
-        .format(thousands=",", escape="html")
-        .set_table_attributes('class="book-table"')
+def html_table(table: pd.DataFrame, caption: str = "", table_id: str = "") -> HTML:
+    """Accessible, deterministic HTML: column headers, text escaped, a ``<caption>`` when
+    given. A column ``X url`` turns the cells of column ``X`` into links and is not shown.
+    On a phone each row stacks into label: value lines (see book.css)."""
+    import html
+
+    shown = [c for c in table.columns if not str(c).endswith(" url")]
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in shown)
+    body = []
+    for row in table.itertuples(index=False):
+        values = dict(zip(table.columns, row, strict=True))
+        cells = []
+        for column in shown:
+            text = html.escape(_cell(values[column]))
+            url = values.get(f"{column} url")
+            if isinstance(url, str) and url:
+                text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
+            cells.append(f'<td data-label="{html.escape(str(column), quote=True)}">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    ident = f' id="table-{html.escape(table_id, quote=True)}"' if table_id else ""
+    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return HTML(
+        f'<div class="table-scroll"><table{ident} class="book-table">{title}'
+        f"<thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table></div>"
     )
-    return HTML(styler.to_html())
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
 
 
 def _alpha(value) -> str:
@@ -225,3 +248,153 @@ def codebook_cards(book: dict, dimension: str) -> HTML:
             "</dl></div>"
         )
     return HTML("\n".join(cards))
+
+
+# --- findings tables: one builder per table label (tbl-<name> is made by <name>) ---------
+
+
+def _pct(value: float) -> str:
+    return "not defined" if value != value else f"{value:.0%}"
+
+
+def _salience_cell(row) -> str:
+    return f"{_pct(row.share)} ({row.sentences})" if row.sentences else "not raised"
+
+
+def _wide(table: pd.DataFrame, row_key: str, row_label: str, cell, url_column: str = "evidence_url") -> pd.DataFrame:
+    """Rows per ``row_key``, one column per source (time order) with its link column."""
+    sources = list(dict.fromkeys(table["source"]))
+    rows = []
+    for _key, group in table.groupby(row_key, sort=False):
+        by_source = {r.source: r for r in group.itertuples()}
+        row = {row_label: getattr(group.iloc[0], "short", "") or group.iloc[0][row_key]}
+        for source in sources:
+            found = by_source.get(source)
+            row[source] = cell(found) if found is not None else "not raised"
+            row[f"{source} url"] = getattr(found, url_column, "") if found is not None else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def enforcement_grid(table: pd.DataFrame) -> pd.DataFrame:
+    """The heatmap as a table: share of sentences (count) for every priority and source, each linked to its quotes."""
+    return _wide(table, "code", "Priority", _salience_cell)
+
+
+def enforcement_top(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    """tbl-enforcement-top: each source's most salient priorities (ties in codebook order)."""
+    rows = []
+    for source, group in table.groupby("source", sort=False):
+        raised = group[group["sentences"] > 0].sort_values("share", ascending=False, kind="stable").head(top)
+        for rank, r in enumerate(raised.itertuples(), start=1):
+            rows.append(
+                {
+                    "Source": source,
+                    "Rank": rank,
+                    "Priority": r.label,
+                    "Priority url": r.evidence_url,
+                    "Share of sentences (95% CI)": f"{_pct(r.share)} ({_pct(r.share_low)}–{_pct(r.share_high)})",
+                    "Sentences": int(r.sentences),
+                    "Per 1,000 words": f"{r.per_1000_words:.1f}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def index_levels(book: dict) -> pd.DataFrame:
+    """tbl-index-levels: what each indicator score means, and the questions rule."""
+    rows = [{"Score": level["score"], "Meaning": level["meaning"]} for level in book["levels"]]
+    rows.append({"Score": -book["questions_penalty"], "Meaning": book["questions_rule"]})
+    return pd.DataFrame(rows)
+
+
+def index_rubric(index: dict, codes: pd.DataFrame) -> pd.DataFrame:
+    """tbl-hr-rubric and tbl-enforcement-rubric: the indicators of an index, their codes and weights."""
+    label = dict(zip(codes["code"], codes["label"], strict=True))
+    total = sum(i["weight"] for i in index["indicators"])
+    return pd.DataFrame(
+        [
+            {
+                "Indicator": i["label"],
+                "Codes": "; ".join(label[c] for c in i["codes"]),
+                "Codes url": f"appendix/codebook.html#code-{i['codes'][0]}",
+                "Weight": i["weight"],
+                "Share of the index": f"{i['weight'] / total:.0%}",
+            }
+            for i in index["indicators"]
+        ]
+    )
+
+
+def index_scores_grid(scores: pd.DataFrame) -> pd.DataFrame:
+    """tbl-hr-scores: every indicator's score per source, each linked to its quotes."""
+    table = scores.rename(columns={"indicator_label": "short"})
+    return _wide(table, "indicator", "Indicator", lambda r: f"{r.score} {r.score_meaning.lower()}")
+
+
+def rank_stability(table: pd.DataFrame) -> pd.DataFrame:
+    """tbl-rank-stability: share of random weightings in which each source holds each rank."""
+    wide = table.pivot_table(
+        index=["index_label", "rule_label", "source"], columns="rank", values="share", sort=False
+    ).reset_index()
+    out = pd.DataFrame({"Index": wide["index_label"], "Rule": wide["rule_label"], "Source": wide["source"]})
+    for rank in sorted(c for c in wide.columns if isinstance(c, int | float) and not isinstance(c, bool)):
+        out[f"Rank {rank}"] = wide[rank].map(lambda v: "–" if v == 0 else f"{v:.0%}")
+    out["Source url"] = list(table.drop_duplicates(["index_label", "rule_label", "source"])["evidence_url"])
+    return out
+
+
+def order_robustness(pairs: pd.DataFrame, rules: list[dict]) -> pd.DataFrame:
+    """tbl-order-robustness: for each pair of sources, how often the higher stays higher."""
+    out = pd.DataFrame({"Index": pairs["index_label"], "Higher": pairs["higher"], "Lower": pairs["lower"]})
+    for rule in rules:
+        out[f"Higher in (% of weightings), {rule['label'].lower()}"] = pairs[f"share_{rule['id']}"].map(
+            lambda v: f"{v:.1%}"
+        )
+    out["Robust"] = pairs["robust"].map({True: "robust", False: "not robust"})
+    return out
+
+
+def threat_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
+    """tbl-threat-matrix: each threat by source, with the year first named and its pattern over time."""
+    grid = _wide(matrix, "code", "Threat", _salience_cell)
+    first = matrix.drop_duplicates("code")
+    grid.insert(1, "First named", [str(y) if y == y and y is not None else "not named" for y in first["first_named"]])
+    grid.insert(2, "Pattern", list(first["pattern"]))
+    return grid
+
+
+def convergence(table: pd.DataFrame) -> pd.DataFrame:
+    """tbl-convergence: one row per theme the sources share, contest, or leave to one source."""
+    grid = _wide(table, "code", "Theme", _salience_cell)
+    first = table.drop_duplicates("code")
+    grid.insert(1, "Question", list(first["dimension_label"]))
+    grid.insert(2, "Pattern", list(first["pattern"]))
+    return grid
+
+
+def similarity_pairs(table: pd.DataFrame) -> pd.DataFrame:
+    """The similarity chart as a table: each pair once, linked to the codes and quotes they share."""
+    return pd.DataFrame(
+        {
+            "Source": table["source_a"],
+            "Compared with": table["source_b"],
+            "Cosine similarity": table["cosine"].map(lambda v: f"{v:.2f}"),
+            "Cosine similarity url": table["evidence_url"],
+            "Codes both raise": table["codes_both"],
+            "Codes only the first raises": table["codes_a_only"],
+            "Codes only the second raises": table["codes_b_only"],
+        }
+    )
+
+
+def index_map(table: pd.DataFrame) -> pd.DataFrame:
+    """The index chart as a table: both indices per source, with their ranges under random weightings."""
+    return pd.DataFrame(
+        {
+            "Source": table["source"],
+            "Source url": table["evidence_url"],
+            "Harm-reduction index": table["y_text"],
+            "Enforcement-orientation index": table["x_text"],
+        }
+    )

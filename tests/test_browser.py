@@ -102,3 +102,31 @@ def test_a_chart_page_exists(base_url, browser):
     page.locator(".book-chart svg").first.wait_for(timeout=15_000)
     assert page.locator(".book-chart svg .mark-rect path").count() >= 5
     page.close()
+
+
+def test_chart_marks_link_to_evidence_and_show_a_quote_on_hover(base_url, browser):
+    """The heatmap's cells are links to the evidence page, and hovering one shows its quote."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "book/enforcement.html", wait_until="networkidle")
+    chart = page.locator(".book-chart").first
+    chart.locator("svg").first.wait_for(timeout=15_000)
+    links = chart.locator("svg a")
+    assert links.count() >= 40
+    href = links.first.get_attribute("href") or links.first.get_attribute("xlink:href")
+    assert href.startswith("evidence/enforcement.html#ev-")
+    cell = chart.locator("svg .mark-rect path").nth(8)
+    cell.hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert "“" in tooltip.inner_text() or "—" in tooltip.inner_text()
+    page.close()
+
+
+def test_a_phone_screen_needs_no_sideways_scrolling(base_url, browser):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    for path in ("book/sources.html", "book/enforcement.html", "book/threats.html", "book/harm-reduction.html"):
+        page.goto(base_url + path, wait_until="networkidle")
+        page.wait_for_timeout(300)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width} px wide on a 360 px screen"
+    page.close()

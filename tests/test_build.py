@@ -1,5 +1,6 @@
 """The strict build: every page built, numbers glued, links resolved, nothing off-host."""
 
+import html
 import json
 import os
 import re
@@ -140,3 +141,56 @@ def test_a_data_change_reaches_the_page_despite_a_warm_cache(site, tmp_path):
     assert f"In all, {before} sentences" not in page, "the page kept the cached, stale count"
     assert f"In all, {before - 1} sentences" in page
     assert "clearing the notebook cache" in result.stdout
+
+
+def _text(page: Path) -> str:
+    return " ".join(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")).split())
+
+
+def test_key_findings_open_the_introduction_glued_from_analysis(site):
+    from analysis import findings
+
+    text = _text(site / "book" / "intro.html").replace("’", "'")  # Sphinx's smart quotes
+    key = findings.key_findings()
+    assert 4 <= len(key) <= 6
+    for value in key.values():
+        expected = " ".join(html.escape(repr(value), quote=False).split())
+        assert expected in text, expected[:80]
+    assert text.index("Key findings") < text.index("The corpus holds")
+
+
+def test_figures_and_tables_are_numbered_with_stable_labels(site):
+    from analysis import exhibits
+
+    for label, exhibit in exhibits.registry().items():
+        page = (site / "book" / f"{exhibit.chapter}.html").read_text(encoding="utf-8")
+        assert f'id="{label}"' in page, label
+        number = re.search(rf'id="{label}".*?<span class="caption-number">(\w+)\.? ?\d+', page, flags=re.S)
+        assert number and number.group(1) == ("Fig" if exhibit.is_figure else "Table"), label
+
+
+def test_every_exhibit_csv_is_published_and_every_chart_link_resolves(site):
+    from analysis import exhibits
+
+    book = site / "book"
+    for label in exhibits.registry():
+        csv = (book / exhibits.csv_path(label)).resolve()
+        assert csv.is_file(), csv
+        header = csv.read_text(encoding="utf-8").splitlines()[0].split(",")
+        if "evidence_url" not in header:
+            continue
+        import pandas as pd
+
+        for url in pd.read_csv(csv)["evidence_url"].dropna().unique():
+            path, anchor = url.split("#")
+            assert f'id="{anchor}"' in (book / path).read_text(encoding="utf-8"), f"{label}: {url}"
+
+
+def test_evidence_quotes_link_to_their_sentence_on_the_reader_page(site):
+    page = (site / "book" / "evidence" / "enforcement.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="\.\./reader/([\w-]+)\.html#([\w-]+)"', page)
+    assert len(links) > 100
+    readers = {}
+    for document, anchor in links:
+        readers.setdefault(document, (site / "book" / "reader" / f"{document}.html").read_text(encoding="utf-8"))
+        assert f'id="{anchor}"' in readers[document]

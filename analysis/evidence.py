@@ -1,0 +1,110 @@
+"""Evidence listings: every quote behind every chart mark and table cell.
+
+One page per dimension lists, source by source and code by code, each quote
+with its stance and a link to its sentence on the reader page; a code a source
+does not raise is listed as "not raised" (absence is not opposition). A pairs
+page shows, for each pair of sources, the codes both raise with a quote from
+each. Anchors are stable: ``ev-<source>`` and ``ev-<source>-<code>``,
+``pair-<source>-<source>``. All text from the data is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+
+from IPython.display import HTML
+
+from analysis import results
+
+
+def _quote_item(quote) -> str:
+    link = results.reader_url(quote.document_id, quote.sentence_id, from_evidence=True)
+    return (
+        f"<li><q>{html.escape(quote.reading)}</q> "
+        f'<span class="stance stance-{html.escape(quote.stance)}">{html.escape(quote.stance)}</span> '
+        f'<a href="{html.escape(link, quote=True)}">{html.escape(quote.document_id)} ¶{quote.paragraph}</a></li>'
+    )
+
+
+def _summary(row) -> str:
+    if not row.sentences:
+        return (
+            f"Not raised: none of the source's {row.body_sentences} non-heading sentences carries this code "
+            "(absence is not opposition)."
+        )
+    stances = ", ".join(
+        f"{getattr(row, s)} {s}" for s in ("endorses", "implements", "describes", "questions") if getattr(row, s)
+    )
+    return (
+        f"{row.sentences} of {row.body_sentences} sentences ({row.share:.0%}, 95% CI {row.share_low:.0%}–"
+        f"{row.share_high:.0%}); {row.per_1000_words:.1f} per 1,000 words. Stances: {stances}."
+    )
+
+
+def dimension_page(dimension: str) -> HTML:
+    """The evidence page of one dimension: sources in time order, codes in codebook order."""
+    table = results.dimension_table(dimension)
+    quotes = results.quotes()
+    quotes = quotes[quotes["dimension"] == dimension]
+    sources = table.drop_duplicates("source_id")
+    nav = " · ".join(
+        f'<a href="#ev-{html.escape(s.source_id)}">{html.escape(s.source)}</a>' for s in sources.itertuples()
+    )
+    parts = [f'<nav class="evidence-nav" aria-label="Sources on this page">{nav}</nav>']
+    for source in sources.itertuples():
+        mine = table[table["source_id"] == source.source_id]
+        raised = int((mine["sentences"] > 0).sum())
+        parts.append(
+            f'<section class="evidence-source" id="ev-{html.escape(source.source_id)}">'
+            f"<h2>{html.escape(source.source)}</h2>"
+            f"<p>Raises {raised} of {len(mine)} codes of this question.</p>"
+        )
+        for row in mine.itertuples():
+            items = quotes[(quotes["source_id"] == row.source_id) & (quotes["code"] == row.code)]
+            listing = "<ol>" + "".join(_quote_item(q) for q in items.itertuples()) + "</ol>" if len(items) else ""
+            parts.append(
+                f'<section class="evidence-code" id="ev-{html.escape(row.source_id)}-{html.escape(row.code)}">'
+                f'<h3>{html.escape(row.label)} <a class="code-link" href="../appendix/codebook.html#code-'
+                f'{html.escape(row.code)}">(codebook)</a></h3>'
+                f'<p class="evidence-summary">{html.escape(_summary(row))}</p>{listing}</section>'
+            )
+        parts.append("</section>")
+    return HTML('<div class="evidence">\n' + "\n".join(parts) + "\n</div>")
+
+
+def pairs_page() -> HTML:
+    """For each pair of sources: their similarity and the codes both raise, with a quote from each."""
+    table = results.salience_table()
+    pairs = results.similarity()
+    by_key = {(r.source_id, r.code): r for r in table.itertuples()}
+    codes = list(dict.fromkeys(table["code"]))
+    parts = []
+    for pair in pairs.itertuples():
+        if pair.source_a_id == pair.source_b_id:
+            continue
+        shared = [
+            c for c in codes if by_key[(pair.source_a_id, c)].sentences and by_key[(pair.source_b_id, c)].sentences
+        ]
+        rows = "".join(_pair_row(by_key[(pair.source_a_id, c)], by_key[(pair.source_b_id, c)]) for c in shared)
+        parts.append(
+            f'<section class="evidence-pair" id="pair-{html.escape(pair.source_a_id)}-{html.escape(pair.source_b_id)}">'
+            f"<h2>{html.escape(pair.source_a)} and {html.escape(pair.source_b)}</h2>"
+            f"<p>Cosine similarity {pair.cosine:.2f}. Both raise {pair.codes_both} codes; only "
+            f"{html.escape(pair.source_a)} raises {pair.codes_a_only}, only {html.escape(pair.source_b)} raises "
+            f"{pair.codes_b_only}.</p>"
+            + (f'<ul class="pair-codes">{rows}</ul>' if rows else "<p>No code is raised by both.</p>")
+            + "</section>"
+        )
+    return HTML('<div class="evidence">\n' + "\n".join(parts) + "\n</div>")
+
+
+def _pair_row(a, b) -> str:
+    def side(r) -> str:
+        link = results.reader_url(r.document_id, r.quote_sentence_id, from_evidence=True)
+        evidence = html.escape(results.evidence_url(r.dimension, r.source_id, r.code).removeprefix("evidence/"))
+        return (
+            f'<a href="{evidence}">{html.escape(r.source)}</a> ({r.share:.0%}): <q>{html.escape(r.quote)}</q> '
+            f'<a href="{html.escape(link, quote=True)}">{html.escape(r.document_id)} ¶{r.paragraph}</a>'
+        )
+
+    return f"<li><strong>{html.escape(a.label)}</strong><br>{side(a)}<br>{side(b)}</li>"

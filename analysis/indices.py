@@ -1,0 +1,204 @@
+"""The harm-reduction and enforcement-orientation indices, from published rubrics.
+
+Indicators roll up to a 0–100 index on a rubric kept as data
+(data/coding/rubrics.yaml), in the manner of the Global Drug Policy Index. A
+sensitivity analysis redraws the weights many times (Dirichlet, seeded) under
+two scoring rules and reports how often each source holds each rank, so a
+reader sees which orderings survive other reasonable choices and which do not.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pandas as pd
+import yaml
+
+from analysis.coding import DataError, Problem
+from analysis.paths import CODING_DIR, SCHEMAS_DIR
+
+RUBRICS = CODING_DIR / "rubrics.yaml"
+SUPPORT = ("endorses", "implements")
+
+
+def read_rubrics(path: Path = RUBRICS) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def validate_rubrics(codes: pd.DataFrame, path: Path = RUBRICS) -> list[Problem]:
+    """Schema; levels 0–3 each once; every indicator's codes exist in the codebook,
+    belong to the index's dimension, and serve one indicator only."""
+    try:
+        book = read_rubrics(path)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
+        return [Problem(path, line, 1, f"cannot read the rubrics: {error}")]
+    schema = json.loads((SCHEMAS_DIR / "rubrics.schema.json").read_text(encoding="utf-8"))
+    problems = [
+        Problem(path, 1, 1, f"{'/'.join(map(str, e.absolute_path)) or 'rubrics'}: {e.message}")
+        for e in jsonschema.Draft202012Validator(schema).iter_errors(book)
+    ]
+    if problems:
+        return problems
+    if sorted(level["score"] for level in book["levels"]) != [0, 1, 2, 3]:
+        problems.append(Problem(path, 1, 1, "levels: give each score 0, 1, 2 and 3 once"))
+    dimension_of = dict(zip(codes["code"], codes["dimension"], strict=True))
+    for index in book["indices"]:
+        if index["dimension"] not in set(dimension_of.values()):
+            problems.append(Problem(path, 1, 1, f"{index['id']}: unknown dimension {index['dimension']!r}"))
+        seen: set[str] = set()
+        for indicator in index["indicators"]:
+            where = f"{index['id']}/{indicator['id']}"
+            for code in indicator["codes"]:
+                if code not in dimension_of:
+                    problems.append(Problem(path, 1, 1, f"{where}: unknown code {code!r}"))
+                elif dimension_of[code] != index["dimension"]:
+                    problems.append(Problem(path, 1, 1, f"{where}: {code} is not a {index['dimension']} code"))
+                if code in seen:
+                    problems.append(Problem(path, 1, 1, f"{where}: {code} serves two indicators"))
+                seen.add(code)
+    return problems
+
+
+@cache
+def rubrics() -> dict:
+    from analysis import coding
+
+    problems = validate_rubrics(coding.codes())
+    if problems:
+        raise DataError(problems)
+    return read_rubrics()
+
+
+def index_rubric(index_id: str, book: dict | None = None) -> dict:
+    book = book or rubrics()
+    (index,) = [i for i in book["indices"] if i["id"] == index_id]
+    return index
+
+
+def indicator_scores(salience: pd.DataFrame, index: dict, book: dict) -> pd.DataFrame:
+    """Per source × indicator: the presence score (0–3) with what it rests on, and
+    the salience value (net share of supportive sentences)."""
+    level_of = {level["stance"]: level["score"] for level in book["levels"] if "stance" in level}
+    meaning = {level["score"]: level["meaning"].split(":")[0] for level in book["levels"]}
+    rows = []
+    for (source_id, source), mine in salience.groupby(["source_id", "source"], sort=False):
+        base = int(mine["body_sentences"].iloc[0])
+        for indicator in index["indicators"]:
+            hits = mine[mine["code"].isin(indicator["codes"])]
+            stances = {s: int(hits[s].sum()) for s in ("endorses", "implements", "describes", "questions")}
+            found = [level for stance, level in level_of.items() if stances[stance]]
+            score = max(found, default=0)
+            if stances["questions"]:
+                score = max(0, score - book["questions_penalty"])
+            supportive = stances["endorses"] + stances["implements"]
+            rows.append(
+                {
+                    "index": index["id"],
+                    "source_id": source_id,
+                    "source": source,
+                    "indicator": indicator["id"],
+                    "indicator_label": indicator["label"],
+                    "codes": " ".join(indicator["codes"]),
+                    "weight": indicator["weight"],
+                    **stances,
+                    "score": score,
+                    "score_meaning": meaning[score] + (" (also questioned)" if stances["questions"] else ""),
+                    "net_support_share": (supportive - stances["questions"]) / base if base else 0.0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _matrix(scores: pd.DataFrame, rule: str) -> tuple[list[str], np.ndarray]:
+    """Sources (in order) × indicators values under a scoring rule, on a 0–100 scale."""
+    column, scale = {"presence": ("score", 100 / 3), "salience": ("net_support_share", 100)}[rule]
+    wide = scores.pivot(index="source_id", columns="indicator", values=column)
+    order = list(dict.fromkeys(scores["source_id"]))
+    indicators = list(dict.fromkeys(scores["indicator"]))
+    return order, wide.loc[order, indicators].to_numpy(dtype=float) * scale
+
+
+def index_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per source: the index on 0–100 (presence rule, published weights), and the
+    salience-rule value (weighted mean net share of supportive sentences, in %)."""
+    weights = scores.drop_duplicates("indicator")["weight"].to_numpy(dtype=float)
+    weights = weights / weights.sum()
+    order, presence = _matrix(scores, "presence")
+    _, salience = _matrix(scores, "salience")
+    names = scores.drop_duplicates("source_id").set_index("source_id")["source"]
+    raised = scores[scores["score"] > 0].groupby("source_id").size()
+    return pd.DataFrame(
+        {
+            "index": scores["index"].iloc[0],
+            "source_id": order,
+            "source": [names[s] for s in order],
+            "score": presence @ weights,
+            "salience_score": salience @ weights,
+            "indicators_raised": [int(raised.get(s, 0)) for s in order],
+            "indicators": len(weights),
+        }
+    )
+
+
+def weight_draws(n_indicators: int, settings: dict, offset: int = 0) -> np.ndarray:
+    """Seeded Dirichlet weightings (draws × indicators), each summing to 1."""
+    rng = np.random.default_rng([settings["seed"], offset])
+    return rng.dirichlet(np.full(n_indicators, settings["dirichlet_alpha"]), size=settings["draws"])
+
+
+def ranks(values: np.ndarray) -> np.ndarray:
+    """Rank of each column in each row, 1 = highest; ties share the better rank."""
+    return (values[:, None, :] > values[:, :, None]).sum(axis=2) + 1
+
+
+def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[str, pd.DataFrame]:
+    """Rank stability, index ranges and pairwise order under random weightings and each rule."""
+    weights = weight_draws(scores["indicator"].nunique(), settings, offset)
+    names = scores.drop_duplicates("source_id").set_index("source_id")["source"]
+    index_id = scores["index"].iloc[0]
+    stability, ranges, values_by_rule = [], [], {}
+    for rule in (r["id"] for r in settings["rules"]):
+        order, matrix = _matrix(scores, rule)
+        values = weights @ matrix.T
+        values_by_rule[rule] = values
+        rank = ranks(values)
+        for j, source_id in enumerate(order):
+            for r in range(1, len(order) + 1):
+                stability.append(
+                    {
+                        "index": index_id,
+                        "rule": rule,
+                        "source_id": source_id,
+                        "source": names[source_id],
+                        "rank": r,
+                        "share": float((rank[:, j] == r).mean()),
+                        "draws": len(weights),
+                    }
+                )
+            low, high = np.percentile(values[:, j], [5, 95])
+            ranges.append({"index": index_id, "rule": rule, "source_id": source_id, "low": low, "high": high})
+    pairs = []
+    for (i, a), (j, b) in itertools.combinations(enumerate(order), 2):
+        shares = {rule: float((v[:, i] > v[:, j]).mean()) for rule, v in values_by_rule.items()}
+        reverse = {rule: float((v[:, j] > v[:, i]).mean()) for rule, v in values_by_rule.items()}
+        if sum(reverse.values()) > sum(shares.values()):
+            a, b, shares = b, a, reverse
+        robust = min(shares.values()) >= settings["robust_share"]
+        pairs.append(
+            {
+                "index": index_id,
+                "higher_id": a,
+                "higher": names[a],
+                "lower_id": b,
+                "lower": names[b],
+                **{f"share_{rule}": share for rule, share in shares.items()},
+                "robust": robust,
+            }
+        )
+    return {"rank_stability": pd.DataFrame(stability), "ranges": pd.DataFrame(ranges), "pairs": pd.DataFrame(pairs)}

@@ -1,0 +1,140 @@
+"""Every derived table the findings rest on, computed once per process from the
+validated data. Chapters, exhibits, the prose and the data package all read
+from here, so a figure, its CSV and the sentence that quotes it cannot disagree."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from analysis import coding, corpus, indices, salience, synthesis, threats
+
+
+def evidence_url(dimension: str, source_id: str, code: str | None = None) -> str:
+    """Where the quotes behind a source (and code) are listed, relative to the book's
+    chapter pages (book/): the evidence page of the code's dimension."""
+    anchor = f"ev-{source_id}" + (f"-{code}" if code else "")
+    return f"evidence/{dimension.replace('_', '-')}.html#{anchor}"
+
+
+def pair_url(source_a: str, source_b: str) -> str:
+    return f"evidence/pairs.html#pair-{source_a}-{source_b}"
+
+
+def reader_url(document_id: str, sentence_id: str, from_evidence: bool = False) -> str:
+    """The sentence on its document's reader page, relative to book/ (or to book/evidence/)."""
+    return ("../" if from_evidence else "") + f"reader/{document_id}.html#{sentence_id}"
+
+
+@cache
+def sources() -> pd.DataFrame:
+    return corpus.sources_frame()
+
+
+@cache
+def codes() -> pd.DataFrame:
+    return coding.codes()
+
+
+@cache
+def quotes() -> pd.DataFrame:
+    """Every annotation with its source and reading text, in document order."""
+    return salience.evidence_quotes(coding.load_annotations(), sources())
+
+
+@cache
+def salience_table() -> pd.DataFrame:
+    """Salience of every code in every source, with one representative quote and the evidence link."""
+    table = salience.salience(coding.load_annotations(), sources(), codes(), salience.body_ids())
+    table = table.merge(codes()[["code", "short"]], on="code", how="left")
+    table = table.merge(salience.representative_quote(quotes()), on=["source_id", "code"], how="left")
+    table["evidence_url"] = [evidence_url(r.dimension, r.source_id, r.code) for r in table.itertuples()]
+    table[["quote", "quote_stance", "document_id", "quote_sentence_id"]] = table[
+        ["quote", "quote_stance", "document_id", "quote_sentence_id"]
+    ].fillna("")
+    table["paragraph"] = table["paragraph"].fillna(0).astype(int)
+    return table
+
+
+def dimension_table(dimension: str) -> pd.DataFrame:
+    return salience.dimension_salience(salience_table(), dimension)
+
+
+@cache
+def indicator_scores(index_id: str) -> pd.DataFrame:
+    book = indices.rubrics()
+    index = indices.index_rubric(index_id, book)
+    scores = indices.indicator_scores(dimension_table(index["dimension"]), index, book)
+    scores["evidence_url"] = [
+        evidence_url(index["dimension"], r.source_id, r.codes.split()[0]) for r in scores.itertuples()
+    ]
+    return scores
+
+
+def index_ids() -> list[str]:
+    return [i["id"] for i in indices.rubrics()["indices"]]
+
+
+@cache
+def index_table(index_id: str) -> pd.DataFrame:
+    return indices.index_scores(indicator_scores(index_id))
+
+
+@cache
+def sensitivity(index_id: str) -> dict[str, pd.DataFrame]:
+    settings = indices.rubrics()["sensitivity"]
+    return indices.sensitivity(indicator_scores(index_id), settings, offset=index_ids().index(index_id))
+
+
+def rank_stability() -> pd.DataFrame:
+    return pd.concat([sensitivity(i)["rank_stability"] for i in index_ids()], ignore_index=True)
+
+
+def order_robustness() -> pd.DataFrame:
+    return pd.concat([sensitivity(i)["pairs"] for i in index_ids()], ignore_index=True)
+
+
+@cache
+def threat_matrix(dimension: str = "threats") -> pd.DataFrame:
+    matrix = threats.threat_matrix(dimension_table(dimension), sources())
+    columns = ["source_id", "code", "short", "quote", "quote_stance", "document_id", "paragraph", "evidence_url"]
+    extra = dimension_table(dimension)[columns]
+    return matrix.merge(extra, on=["source_id", "code"], how="left")
+
+
+@cache
+def convergence() -> pd.DataFrame:
+    return synthesis.convergence(salience_table())
+
+
+@cache
+def similarity() -> pd.DataFrame:
+    table = synthesis.similarity(salience_table())
+    table["evidence_url"] = [pair_url(r.source_a_id, r.source_b_id) for r in table.itertuples()]
+    return table
+
+
+def quote_text(row) -> str:
+    """A tooltip's evidence line: the quote, where it stands, its stance and code."""
+    if not row.quote:
+        return "—"
+    return f"“{row.quote}” ({row.document_id} ¶{row.paragraph}, {row.quote_stance}; {row.short.lower()})"
+
+
+def top_quote(dimension: str, source_id: str) -> str:
+    """The representative quote of the source's most salient code in a dimension."""
+    table = dimension_table(dimension)
+    mine = table[table["source_id"] == source_id].sort_values("share", ascending=False, kind="stable")
+    return quote_text(mine.iloc[0])
+
+
+def shared_quote(source_a: str, source_b: str) -> str:
+    """The first source's quote on the code that adds most to the pair's similarity."""
+    table = salience_table()
+    wide = table.pivot(index="code", columns="source_id", values="share")
+    product = (wide[source_a] * wide[source_b]).sort_values(ascending=False, kind="stable")
+    if not len(product) or product.iloc[0] == 0:
+        return "—"
+    row = table[(table["source_id"] == source_a) & (table["code"] == product.index[0])].iloc[0]
+    return quote_text(row)

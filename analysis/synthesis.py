@@ -1,0 +1,94 @@
+"""Across the three questions: where the sources converge and diverge, and how
+alike their code profiles are."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+SHARED, CONTESTED, DISTINCT = (
+    "raised by every source",
+    "supported by some, questioned by others",
+    "raised by one source only",
+)
+PATTERNS = (SHARED, CONTESTED, DISTINCT)
+
+
+def convergence(salience: pd.DataFrame) -> pd.DataFrame:
+    """Themes (codes) on which the sources agree or differ, one row per theme × source.
+
+    A theme is *contested* when one source supports it (endorses or implements) and
+    another source questions it, *shared* when every source raises it, and
+    *distinct* when only one source raises it. Other themes are left out.
+    """
+    n_sources = salience["source_id"].nunique()
+    rows = []
+    for _code, mine in salience.groupby("code", sort=False):
+        raised = mine[mine["sentences"] > 0]
+        supporters = set(raised[(raised["endorses"] + raised["implements"]) > 0]["source_id"])
+        questioners = set(raised[raised["questions"] > 0]["source_id"])
+        if any(a != b for a in supporters for b in questioners):
+            pattern = CONTESTED
+        elif len(raised) == n_sources:
+            pattern = SHARED
+        elif len(raised) == 1:
+            pattern = DISTINCT
+        else:
+            continue
+        rows.append(mine.assign(pattern=pattern, raised_by=len(raised)))
+    if not rows:
+        return salience.head(0).assign(pattern="", raised_by=0)
+    table = pd.concat(rows)
+    table["pattern_order"] = table["pattern"].map({p: i for i, p in enumerate(PATTERNS)})
+    dimension_order = {d: i for i, d in enumerate(dict.fromkeys(salience["dimension"]))}
+    table["dimension_order"] = table["dimension"].map(dimension_order)
+    code_order = {c: i for i, c in enumerate(dict.fromkeys(salience["code"]))}
+    table["code_order"] = table["code"].map(code_order)
+    table = table.sort_values(["pattern_order", "dimension_order", "code_order"], kind="stable")
+    return table.drop(columns=["pattern_order", "dimension_order", "code_order"]).reset_index(drop=True)
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine similarity; nan when either profile is empty."""
+    norm = np.linalg.norm(a) * np.linalg.norm(b)
+    return float(a @ b / norm) if norm else float("nan")
+
+
+def similarity(salience: pd.DataFrame) -> pd.DataFrame:
+    """Cosine similarity of every pair of sources' profiles (share of sentences per
+    code, over all codes of all dimensions), with the codes they share."""
+    wide = salience.pivot(index="source_id", columns="code", values="share")
+    order = list(dict.fromkeys(salience["source_id"]))
+    names = salience.drop_duplicates("source_id").set_index("source_id")["source"]
+    rows = []
+    for a, b in itertools.product(order, repeat=2):
+        va, vb = wide.loc[a].to_numpy(), wide.loc[b].to_numpy()
+        rows.append(
+            {
+                "source_a_id": a,
+                "source_a": names[a],
+                "source_b_id": b,
+                "source_b": names[b],
+                "cosine": cosine(va, vb),
+                "codes_both": int(((va > 0) & (vb > 0)).sum()),
+                "codes_a_only": int(((va > 0) & (vb == 0)).sum()),
+                "codes_b_only": int(((va == 0) & (vb > 0)).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def pair_contributions(salience: pd.DataFrame, a: str, b: str, top: int = 5) -> pd.DataFrame:
+    """The codes that contribute most to the similarity of a pair: product of shares."""
+    wide = salience.pivot(index="code", columns="source_id", values="share")
+    product = (wide[a] * wide[b]).sort_values(ascending=False, kind="stable")
+    return product[product > 0].head(top)
+
+
+def unique_pairs(table: pd.DataFrame) -> pd.DataFrame:
+    """Each unordered pair of different sources once, in source order."""
+    order = {s: i for i, s in enumerate(dict.fromkeys(table["source_a_id"]))}
+    keep = table["source_a_id"].map(order) < table["source_b_id"].map(order)
+    return table[keep].reset_index(drop=True)

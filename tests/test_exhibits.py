@@ -1,0 +1,191 @@
+"""Every figure and table: labelled in its chapter, described, sourced, downloadable,
+linked to its evidence; and no source or code is named in logic."""
+
+import ast
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import coding, corpus, evidence, exhibits, results
+from analysis.paths import ROOT
+
+BOOK = ROOT / "book"
+
+
+def test_every_exhibit_is_glued_once_under_its_label_in_its_chapter():
+    for label, exhibit in exhibits.registry().items():
+        page = (BOOK / f"{exhibit.chapter}.md").read_text(encoding="utf-8")
+        assert page.count(f"```{{glue:figure}} {label}\n:name: {label}\n") == 1, label
+        if not exhibit.is_figure:
+            assert f":name: {label}\n:figclass: book-table" in page, f"{label} is not numbered as a table"
+    for page in BOOK.glob("*.md"):
+        for label in re.findall(r"```\{glue:figure\} (\S+)", page.read_text(encoding="utf-8")):
+            assert label in exhibits.registry(), f"{page.name} shows {label}, which no builder makes"
+
+
+@pytest.mark.parametrize("label", list(exhibits.registry()))
+def test_each_exhibit_names_every_source_and_has_its_note_and_csv(label):
+    exhibit = exhibits.registry()[label]
+    shown = exhibits.show(label).data
+    assert html.escape(exhibit.note) in shown
+    assert f'href="{exhibits.csv_path(label)}"' in shown
+    if label in ("tbl-index-levels", "tbl-hr-rubric", "tbl-enforcement-rubric"):
+        return  # rubric tables describe the method, not the sources
+    data = exhibits.data_of(exhibit).to_csv(index=False)
+    for source in results.sources()["source"]:
+        assert source in data, f"{label} leaves out {source}"
+
+
+@pytest.mark.parametrize("label", [label for label, e in exhibits.registry().items() if e.is_figure])
+def test_charts_state_their_data_link_every_mark_and_show_a_quote(label):
+    exhibit = exhibits.registry()[label]
+    spec = exhibit.make().to_dict()
+    (values,) = spec["datasets"].values()
+    assert pd.DataFrame(values).equals(exhibits.data_of(exhibit)), "the CSV is not the chart's data"
+    description = spec["description"]
+    assert len(description) > 120 and any(ch.isdigit() for ch in description), description
+    text = str(spec)
+    assert "'href'" in text, "marks do not link to their evidence"
+    urls = [v["evidence_url"] for v in values]
+    assert all(u.startswith("evidence/") and "#" in u for u in urls)
+    assert exhibit.companion is not None, "a chart needs its data as a linked table for keyboard users"
+    assert 'href="evidence/' in exhibits.show(label).data
+
+
+def test_heatmap_tooltip_carries_count_interval_and_a_verbatim_quote():
+    exhibit = exhibits.registry()["fig-enforcement-heatmap"]
+    data = exhibits.data_of(exhibit)
+    tooltips = str(exhibit.make().to_dict())
+    for field in ("sentences", "share_text", "quote_text"):
+        assert f"'field': '{field}'" in tooltips
+    raised = data[data["sentences"] > 0]
+    assert raised["share_text"].str.contains("95% CI").all()
+    quotes = results.quotes()
+    for text in raised["quote_text"]:
+        quote = text.split("“", 1)[1].rsplit("”", 1)[0]
+        assert quote in set(quotes["reading"]), quote
+    silent = data[data["sentences"] == 0]
+    assert silent["share_text"].str.startswith("not raised").all()
+
+
+def test_evidence_links_resolve_to_a_listed_source_and_code():
+    table = results.salience_table()
+    page = {}
+    for dimension in table["dimension"].unique():
+        page[dimension] = evidence.dimension_page(dimension).data
+    for row in table.itertuples():
+        anchor = row.evidence_url.split("#")[1]
+        assert f'id="{anchor}"' in page[row.dimension], row.evidence_url
+
+
+def _string_constants(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+    ]
+
+
+def test_no_source_document_or_code_is_named_in_logic():
+    metadata = corpus.load_metadata()
+    names = {s["id"] for s in metadata["sources"]} | {s["label"] for s in metadata["sources"]}
+    names |= {d["id"] for s in metadata["sources"] for d in s["documents"]}
+    names |= set(coding.codes()["code"])
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])"
+    )
+    found = []
+    for path in sorted((ROOT / "analysis").glob("*.py")):
+        for text in _string_constants(path):
+            found += [f"{path.name}: {m}" for m in pattern.findall(text)]
+    chapters = ["intro", "sources", "method", "enforcement", "harm-reduction", "threats", "synthesis"]
+    chapters += [f"evidence/{p.stem}" for p in (BOOK / "evidence").glob("*.md")]
+    for chapter in chapters:
+        page = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+        for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", page, flags=re.S):
+            found += [f"{chapter}.md: {m}" for m in pattern.findall(cell)]
+    assert not found, found
+
+
+FIFTH_TEXT = """# Regional drugs review
+
+Partnership working with health services remains the force's first priority.
+Officers now carry naloxone on every shift.
+Nitazenes are a growing danger in the region.
+"""
+
+
+def test_a_fifth_source_reaches_every_finding_without_a_code_change(tmp_path):
+    """A synthetic fifth source, added as data only, is in every derived table and exhibit."""
+    for name in ("analysis", "data"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    text = tmp_path / "data" / "sources" / "fifth.txt"
+    text.write_text(FIFTH_TEXT, encoding="utf-8")
+    metadata_path = tmp_path / "data" / "sources" / "sources.yaml"
+    metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8"))
+    metadata["sources"].append(
+        {
+            "id": "ZZ",
+            "label": "Test Region",
+            "name": "A synthetic source for the tests",
+            "documents": [
+                {
+                    "id": "ZZ-2025",
+                    "file": "fifth.txt",
+                    "title": "Regional drugs review",
+                    "publisher": "Test Region",
+                    "kind": "test review",
+                    "date": "2025",
+                    "date_status": "stated",
+                    "date_basis": "Synthetic.",
+                    "event": "not stated",
+                    "reference_year": 2025,
+                    "words": len(FIFTH_TEXT.split()),
+                    "sha256": corpus.sha256(text),
+                }
+            ],
+        }
+    )
+    metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with (tmp_path / "data" / "coding" / "annotations.csv").open("a", encoding="utf-8") as handle:
+        handle.write("ZZ-2025,Partnership working with health services,,,enf_partnerships,implements,A,\n")
+        handle.write("ZZ-2025,Officers now carry naloxone on every shift,,,hr_naloxone,implements,A,\n")
+        handle.write("ZZ-2025,Nitazenes are a growing danger in the region,,,thr_opioids,endorses,A,\n")
+    script = "from pathlib import Path; from analysis import export; export.export(Path('package'))"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    package = tmp_path / "package"
+    for name in (
+        "enforcement_salience",
+        "harm_reduction_scores",
+        "harm_reduction_index",
+        "enforcement_index",
+        "threat_matrix",
+        "rank_stability",
+        "similarity",
+    ):
+        assert "ZZ" in set(pd.read_csv(package / f"{name}.csv").astype(str).stack()), name
+    for label in exhibits.registry():
+        if label in ("tbl-index-levels", "tbl-hr-rubric", "tbl-enforcement-rubric"):
+            continue
+        assert "Test Region" in (package / "figures" / f"{label}.csv").read_text(encoding="utf-8"), label
+    threat = pd.read_csv(package / "threat_matrix.csv")
+    assert set(threat[threat["source_id"] == "ZZ"]["reference_year"]) == {2025}
