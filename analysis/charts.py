@@ -80,6 +80,16 @@ def _share_text(row) -> str:
     return f"{_percent(row.share)} of {row.body_sentences} sentences ({interval})"
 
 
+def _cells(base: alt.Chart, color, dark: str, font_size: int) -> alt.LayerChart:
+    """Heatmap cells (linked, with tooltips from ``base``) labelled by their ``cell`` text,
+    white on cells where the ``dark`` test holds."""
+    cells = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(color=color)
+    labels = base.mark_text(fontSize=font_size, cursor="pointer").encode(
+        text="cell:N", color=alt.condition(dark, alt.value("white"), alt.value("#222"))
+    )
+    return cells + labels
+
+
 def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
     """Length of each document (words) against the year it speaks of."""
     data = documents.assign(label=documents["document_id"] + " (" + documents["reference_year"].astype(str) + ")")
@@ -160,21 +170,13 @@ def enforcement_heatmap(table: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("quote_text:N", title="Evidence"),
         ],
     )
-    cells = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(
-        color=alt.condition(
-            "datum.sentences > 0",
-            alt.Color("share_pct:Q", scale=alt.Scale(scheme=SEQUENTIAL, domainMin=0), title="% of sentences"),
-            alt.value("#f2f2f2"),
-        )
-    )
-    labels = base.mark_text(fontSize=10, cursor="pointer").encode(
-        text="cell:N",
-        color=alt.condition(
-            f"datum.share_pct > {data['share_pct'].max() * 0.6:.1f}", alt.value("white"), alt.value("#222")
-        ),
+    color = alt.condition(
+        "datum.sentences > 0",
+        alt.Color("share_pct:Q", scale=alt.Scale(scheme=SEQUENTIAL, domainMin=0), title="% of sentences"),
+        alt.value("#f2f2f2"),
     )
     return (
-        (cells + labels)
+        _cells(base, color, f"datum.share_pct > {data['share_pct'].max() * 0.6:.1f}", font_size=10)
         .properties(width=alt.Step(44), height=alt.Step(22), description=description)
         .configure_legend(orient="bottom")
     )
@@ -302,8 +304,16 @@ def threat_timeline(table: pd.DataFrame) -> alt.LayerChart:
     )
     y = alt.Y("short:N", sort=order, title=None, axis=alt.Axis(labelLimit=170))
     base = alt.Chart(data)
-    spans = base.mark_rule(color="#bbb").encode(
-        x=alt.X("first:Q", scale=alt.Scale(domain=[years[0] - 1, years[-1] + 1])), x2="last:Q", y=y
+    spans = base.mark_rule(color="#bbb", cursor="pointer").encode(
+        href=alt.Href("evidence_url:N"),
+        tooltip=[
+            alt.Tooltip("label:N", title="Threat"),
+            alt.Tooltip("pattern:N", title="Pattern"),
+            alt.Tooltip("quote_text:N", title="Evidence"),
+        ],
+        x=alt.X("first:Q", scale=alt.Scale(domain=[years[0] - 1, years[-1] + 1])),
+        x2="last:Q",
+        y=y,
     )
     dots = base.mark_circle(opacity=0.9, cursor="pointer").encode(
         x=x,
@@ -370,14 +380,9 @@ def similarity_matrix(table: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("quote_text:N", title="Evidence (the first source on their most shared code)"),
         ],
     )
-    cells = base.mark_rect(stroke="white", cursor="pointer").encode(
-        color=alt.Color("cosine:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), title="Cosine similarity")
-    )
-    text = base.mark_text(fontSize=12, cursor="pointer").encode(
-        text="cell:N", color=alt.condition("datum.cosine > 0.6", alt.value("white"), alt.value("#222"))
-    )
+    color = alt.Color("cosine:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), title="Cosine similarity")
     return (
-        (cells + text)
+        _cells(base, color, "datum.cosine > 0.6", font_size=12)
         .properties(width=alt.Step(56), height=alt.Step(40), description=description)
         .configure_legend(orient="bottom")
     )

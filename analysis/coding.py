@@ -67,18 +67,23 @@ def read_codebook(path: Path = CODEBOOK) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def validate_codebook(path: Path = CODEBOOK) -> list[Problem]:
-    """Schema, unique ids, and example quotes found verbatim in their documents."""
+def read_checked_yaml(path: Path, schema_name: str, what: str) -> tuple[dict | None, list[Problem]]:
+    """A YAML data file and its JSON Schema problems (the file's line where it cannot be parsed)."""
     try:
-        book = read_codebook(path)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
-        return [Problem(path, line, 1, f"cannot read the codebook: {error}")]
-    schema = json.loads((SCHEMAS_DIR / "codebook.schema.json").read_text(encoding="utf-8"))
-    problems = [
-        Problem(path, 1, 1, f"{'/'.join(map(str, e.absolute_path)) or 'codebook'}: {e.message}")
-        for e in jsonschema.Draft202012Validator(schema).iter_errors(book)
+        return None, [Problem(path, line, 1, f"cannot read the {what}: {error}")]
+    schema = json.loads((SCHEMAS_DIR / schema_name).read_text(encoding="utf-8"))
+    return data, [
+        Problem(path, 1, 1, f"{'/'.join(map(str, e.absolute_path)) or what}: {e.message}")
+        for e in jsonschema.Draft202012Validator(schema).iter_errors(data)
     ]
+
+
+def validate_codebook(path: Path = CODEBOOK) -> list[Problem]:
+    """Schema, unique ids, and example quotes found verbatim in their documents."""
+    book, problems = read_checked_yaml(path, "codebook.schema.json", "codebook")
     if problems:
         return problems
     seen: set[str] = set()

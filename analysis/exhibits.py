@@ -79,9 +79,19 @@ def _labelled_ranks() -> pd.DataFrame:
 
 
 def _labelled_pairs() -> pd.DataFrame:
-    label = {i["id"]: i["label"] for i in indices.rubrics()["indices"]}
+    book = indices.rubrics()
+    label = {i["id"]: i["label"] for i in book["indices"]}
+    dimension = {i["id"]: i["dimension"] for i in book["indices"]}
     pairs = results.order_robustness()
-    return pairs.assign(index_label=pairs["index"].map(label))
+    return pairs.assign(
+        index_label=pairs["index"].map(label),
+        higher_url=[
+            results.evidence_url(dimension[i], s) for i, s in zip(pairs["index"], pairs["higher_id"], strict=True)
+        ],
+        lower_url=[
+            results.evidence_url(dimension[i], s) for i, s in zip(pairs["index"], pairs["lower_id"], strict=True)
+        ],
+    )
 
 
 def _convergence() -> pd.DataFrame:

@@ -119,7 +119,7 @@ def export(directory: Path) -> Path:
     book = coding.codebook()
     descriptor = {
         "name": "drug-law-enforcement-sources",
-        "title": "Four sources on drug law enforcement: corpus, codebook, coding and findings",
+        "title": "Sources on drug law enforcement compared: corpus, codebook, coding and findings",
         "version": book["version"],
         "resources": [],
     }

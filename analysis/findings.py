@@ -8,6 +8,7 @@ shared are read off the derived tables.
 from __future__ import annotations
 
 import pandas as pd
+from scipy import stats
 
 from analysis import indices, results, synthesis, threats
 
@@ -57,23 +58,32 @@ def sentences(n: int) -> str:
     return f"{n} sentence" + ("" if n == 1 else "s")
 
 
-def length_figures() -> dict[str, object]:
+def length_figures(dimension: str = "enforcement") -> dict[str, object]:
     """Why shares, not counts: document and source lengths, and the order raw counts would give."""
     from analysis import corpus
 
     documents = corpus.documents_frame()
     sources = results.sources()
-    table = results.salience_table()
-    coded = table.groupby("source", sort=False)["sentences"].sum()
+    label = dict(zip(sources["source_id"], sources["source"], strict=True))
+    coded = results.coded_sentences(dimension)
     by_words = sources.sort_values("words", ascending=False)["source"].tolist()
-    by_count = coded.sort_values(ascending=False, kind="stable").index.tolist()
+    words = sources.set_index("source_id")["words"]
+    rho = float(stats.spearmanr(coded.to_numpy(), words[coded.index].to_numpy()).statistic)
     return {
         "min_doc_words": f"{documents['words'].min():,}",
         "max_doc_words": f"{documents['words'].max():,}",
         "doc_length_ratio": f"{documents['words'].max() / documents['words'].min():.1f}",
         "length_order": Phrase(join(by_words)),
-        "raw_count_order": Phrase(join(by_count)),
-        "raw_matches_length": Phrase("the same order" if by_words == by_count else "nearly the same order"),
+        "raw_count_order": Phrase(
+            join([f"{label[s]} {n}" for s, n in coded.sort_values(ascending=False, kind="stable").items()])
+        ),
+        "raw_length_correlation": f"{rho:.2f}",
+        "raw_reading": Phrase(
+            "so raw counts would largely measure how long a source is, not what it stresses"
+            if rho >= 0.6
+            else "so here raw counts do not simply follow length; shares still put sources of different length "
+            "on one scale"
+        ),
         "source_genres": Phrase("; ".join(f"{r.source}, {r.kinds} ({r.words:,} words)" for r in sources.itertuples())),
         "pooled_sources": Phrase(
             join(
@@ -157,10 +167,12 @@ def indices_figures() -> dict[str, object]:
         figures[f"{key}_fragile"] = Phrase(_orders(key, False))
         figures[f"{key}_indicators"] = len(index["indicators"])
         stability = results.sensitivity(key)["rank_stability"]
-        top = stability[stability["rank"] == 1].sort_values("share", ascending=False).iloc[0]
-        figures[f"{key}_top_first"] = Phrase(
-            f"{top.source} ranks first in {_pct(top.share)} of weightings under the {top.rule} rule"
-        )
+        firsts = []
+        for rule in settings["rules"]:
+            mine = stability[(stability["rank"] == 1) & (stability["rule"] == rule["id"])]
+            top = mine.sort_values("share", ascending=False, kind="stable").iloc[0]
+            firsts.append(f"under the {rule['id']} rule {top.source} ranks first in {_pct(top.share)} of weightings")
+        figures[f"{key}_top_first"] = Phrase(join(firsts)[0].upper() + join(firsts)[1:])
     return figures
 
 
@@ -227,10 +239,10 @@ def key_findings() -> dict[str, object]:
         pairs = results.sensitivity(key)["pairs"]
         held, fragile = int(pairs["robust"].sum()), idx[f"{key}_fragile"].text
         told = (
-            f"{held} of its {len(pairs)} pairwise orderings hold under {idx['draws']} random weightings "
-            "and both scoring rules"
+            f"{held} of its {len(pairs)} pairwise orderings hold in at least {idx['robust_share']} of "
+            f"{idx['draws']} random weightings under both scoring rules"
         )
-        return told if held == len(pairs) else f"{told}; the others do not ({fragile})"
+        return told if held == len(pairs) else f"{told}; these do not: {fragile}"
 
     return {
         "kf_enforcement": Phrase(
@@ -238,18 +250,20 @@ def key_findings() -> dict[str, object]:
             f"priorities. Each source's leading priority (share of its sentences): {join(leaders)}."
         ),
         "kf_harm_reduction": Phrase(
-            f"On the 0–100 harm-reduction index: {idx['harm_reduction_ranking']}; {robustness('harm_reduction')}."
+            f"On the 0–100 harm-reduction index (published weights, presence rule): "
+            f"{idx['harm_reduction_ranking']}; {robustness('harm_reduction')}."
         ),
         "kf_enforcement_index": Phrase(
-            f"On the 0–100 enforcement-orientation index: {idx['enforcement_ranking']}; {robustness('enforcement')}."
+            f"On the 0–100 enforcement-orientation index (published weights, presence rule): "
+            f"{idx['enforcement_ranking']}; {robustness('enforcement')}."
         ),
         "kf_threats": Phrase(
             f"New in the latest source ({thr['latest_source']}, {thr['latest_year']}): {thr['thr_new']}. "
             f"Named by every source: {thr['thr_persistent']}."
         ),
         "kf_similarity": Phrase(
-            f"By their whole code profiles, the most alike sources are {syn['sim_high']} and the least alike "
-            f"{syn['sim_low']} (cosine similarity, 0–1)."
+            f"In what they talk about (cosine similarity of their code profiles, 0–1; stance not counted), "
+            f"the most alike sources are {syn['sim_high']} and the least alike {syn['sim_low']}."
         ),
     }
 

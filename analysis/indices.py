@@ -10,17 +10,15 @@ reader sees which orderings survive other reasonable choices and which do not.
 from __future__ import annotations
 
 import itertools
-import json
 from functools import cache
 from pathlib import Path
 
-import jsonschema
 import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.coding import DataError, Problem
-from analysis.paths import CODING_DIR, SCHEMAS_DIR
+from analysis.coding import DataError, Problem, read_checked_yaml
+from analysis.paths import CODING_DIR
 
 RUBRICS = CODING_DIR / "rubrics.yaml"
 SUPPORT = ("endorses", "implements")
@@ -33,16 +31,7 @@ def read_rubrics(path: Path = RUBRICS) -> dict:
 def validate_rubrics(codes: pd.DataFrame, path: Path = RUBRICS) -> list[Problem]:
     """Schema; levels 0–3 each once; every indicator's codes exist in the codebook,
     belong to the index's dimension, and serve one indicator only."""
-    try:
-        book = read_rubrics(path)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
-        return [Problem(path, line, 1, f"cannot read the rubrics: {error}")]
-    schema = json.loads((SCHEMAS_DIR / "rubrics.schema.json").read_text(encoding="utf-8"))
-    problems = [
-        Problem(path, 1, 1, f"{'/'.join(map(str, e.absolute_path)) or 'rubrics'}: {e.message}")
-        for e in jsonschema.Draft202012Validator(schema).iter_errors(book)
-    ]
+    book, problems = read_checked_yaml(path, "rubrics.schema.json", "rubrics")
     if problems:
         return problems
     if sorted(level["score"] for level in book["levels"]) != [0, 1, 2, 3]:
@@ -86,16 +75,21 @@ def indicator_scores(salience: pd.DataFrame, index: dict, book: dict) -> pd.Data
     the salience value (net share of supportive sentences)."""
     level_of = {level["stance"]: level["score"] for level in book["levels"] if "stance" in level}
     meaning = {level["score"]: level["meaning"].split(":")[0] for level in book["levels"]}
+    penalty = book["questions_penalty"]
     rows = []
     for (source_id, source), mine in salience.groupby(["source_id", "source"], sort=False):
         base = int(mine["body_sentences"].iloc[0])
         for indicator in index["indicators"]:
             hits = mine[mine["code"].isin(indicator["codes"])]
             stances = {s: int(hits[s].sum()) for s in ("endorses", "implements", "describes", "questions")}
-            found = [level for stance, level in level_of.items() if stances[stance]]
-            score = max(found, default=0)
-            if stances["questions"]:
-                score = max(0, score - book["questions_penalty"])
+            found = max((level for stance, level in level_of.items() if stances[stance]), default=0)
+            score = max(0, found - penalty) if stances["questions"] else found
+            if not stances["questions"]:
+                said = meaning[found]
+            elif found:
+                said = f"{meaning[found]}, also questioned"
+            else:
+                said = "Questioned only"
             supportive = stances["endorses"] + stances["implements"]
             rows.append(
                 {
@@ -108,7 +102,7 @@ def indicator_scores(salience: pd.DataFrame, index: dict, book: dict) -> pd.Data
                     "weight": indicator["weight"],
                     **stances,
                     "score": score,
-                    "score_meaning": meaning[score] + (" (also questioned)" if stances["questions"] else ""),
+                    "score_meaning": said,
                     "net_support_share": (supportive - stances["questions"]) / base if base else 0.0,
                 }
             )
@@ -183,13 +177,17 @@ def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[s
                 )
             low, high = np.percentile(values[:, j], [5, 95])
             ranges.append({"index": index_id, "rule": rule, "source_id": source_id, "low": low, "high": high})
+    main = index_scores(scores).set_index("source_id")
     pairs = []
     for (i, a), (j, b) in itertools.combinations(enumerate(order), 2):
+        # "higher" is the source placed higher by the published weights and main rule
+        # (ties: by the salience rule); the shares say how often it stays higher.
+        if (main.loc[b, "score"], main.loc[b, "salience_score"]) > (
+            main.loc[a, "score"],
+            main.loc[a, "salience_score"],
+        ):
+            (i, a), (j, b) = (j, b), (i, a)
         shares = {rule: float((v[:, i] > v[:, j]).mean()) for rule, v in values_by_rule.items()}
-        reverse = {rule: float((v[:, j] > v[:, i]).mean()) for rule, v in values_by_rule.items()}
-        if sum(reverse.values()) > sum(shares.values()):
-            a, b, shares = b, a, reverse
-        robust = min(shares.values()) >= settings["robust_share"]
         pairs.append(
             {
                 "index": index_id,
@@ -198,7 +196,7 @@ def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[s
                 "lower_id": b,
                 "lower": names[b],
                 **{f"share_{rule}": share for rule, share in shares.items()},
-                "robust": robust,
+                "robust": min(shares.values()) >= settings["robust_share"],
             }
         )
     return {"rank_stability": pd.DataFrame(stability), "ranges": pd.DataFrame(ranges), "pairs": pd.DataFrame(pairs)}

@@ -40,7 +40,7 @@ def codes() -> pd.DataFrame:
 @cache
 def quotes() -> pd.DataFrame:
     """Every annotation with its source and reading text, in document order."""
-    return salience.evidence_quotes(coding.load_annotations(), sources())
+    return salience.evidence_quotes(coding.load_annotations(), sources(), salience.body_ids())
 
 
 @cache
@@ -55,6 +55,14 @@ def salience_table() -> pd.DataFrame:
     ].fillna("")
     table["paragraph"] = table["paragraph"].fillna(0).astype(int)
     return table
+
+
+def coded_sentences(dimension: str) -> pd.Series:
+    """Per source (time order): non-heading sentences carrying at least one code of a dimension."""
+    quotes_ = quotes()
+    coded = quotes_[quotes_["dimension"] == dimension].drop_duplicates("sentence_id")
+    counts = coded.groupby("source_id").size()
+    return pd.Series({s: int(counts.get(s, 0)) for s in sources()["source_id"]})
 
 
 def dimension_table(dimension: str) -> pd.DataFrame:

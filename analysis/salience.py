@@ -85,9 +85,10 @@ def body_ids() -> set[str]:
     return {s.id for d in corpus.load_documents() for s in corpus.body_sentences(d)}
 
 
-def evidence_quotes(annotations: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Every annotation with its source, its reading text and its place, in document
-    order: the evidence behind each source × code."""
+def evidence_quotes(annotations: pd.DataFrame, sources: pd.DataFrame, body: set[str]) -> pd.DataFrame:
+    """Every annotation on a non-heading sentence (those the counts count) with its
+    source, its reading text and its place, in document order."""
+    annotations = annotations[annotations["sentence_id"].isin(body)]
     source_of = {doc: row.source_id for row in sources.itertuples() for doc in row.documents.split()}
     order = {doc: i for i, doc in enumerate(d.id for d in corpus.load_documents())}
     quotes = annotations.assign(

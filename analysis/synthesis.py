@@ -19,17 +19,19 @@ PATTERNS = (SHARED, CONTESTED, DISTINCT)
 def convergence(salience: pd.DataFrame) -> pd.DataFrame:
     """Themes (codes) on which the sources agree or differ, one row per theme × source.
 
-    A theme is *contested* when one source supports it (endorses or implements) and
-    another source questions it, *shared* when every source raises it, and
+    A theme is *contested* when one source mostly supports it (more sentences
+    endorse or implement it than question it) and another mostly questions it,
+    *shared* when every source raises it, and
     *distinct* when only one source raises it. Other themes are left out.
     """
     n_sources = salience["source_id"].nunique()
     rows = []
     for _code, mine in salience.groupby("code", sort=False):
         raised = mine[mine["sentences"] > 0]
-        supporters = set(raised[(raised["endorses"] + raised["implements"]) > 0]["source_id"])
-        questioners = set(raised[raised["questions"] > 0]["source_id"])
-        if any(a != b for a in supporters for b in questioners):
+        support = raised["endorses"] + raised["implements"]
+        supporters = set(raised[support > raised["questions"]]["source_id"])
+        questioners = set(raised[raised["questions"] > support]["source_id"])
+        if supporters and questioners:
             pattern = CONTESTED
         elif len(raised) == n_sources:
             pattern = SHARED

@@ -346,7 +346,15 @@ def rank_stability(table: pd.DataFrame) -> pd.DataFrame:
 
 def order_robustness(pairs: pd.DataFrame, rules: list[dict]) -> pd.DataFrame:
     """tbl-order-robustness: for each pair of sources, how often the higher stays higher."""
-    out = pd.DataFrame({"Index": pairs["index_label"], "Higher": pairs["higher"], "Lower": pairs["lower"]})
+    out = pd.DataFrame(
+        {
+            "Index": pairs["index_label"],
+            "Higher": pairs["higher"],
+            "Higher url": pairs["higher_url"],
+            "Lower": pairs["lower"],
+            "Lower url": pairs["lower_url"],
+        }
+    )
     for rule in rules:
         out[f"Higher in (% of weightings), {rule['label'].lower()}"] = pairs[f"share_{rule['id']}"].map(
             lambda v: f"{v:.1%}"
@@ -359,7 +367,7 @@ def threat_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
     """tbl-threat-matrix: each threat by source, with the year first named and its pattern over time."""
     grid = _wide(matrix, "code", "Threat", _salience_cell)
     first = matrix.drop_duplicates("code")
-    grid.insert(1, "First named", [str(y) if y == y and y is not None else "not named" for y in first["first_named"]])
+    grid.insert(1, "First named", [str(int(y)) if pd.notna(y) else "not named" for y in first["first_named"]])
     grid.insert(2, "Pattern", list(first["pattern"]))
     return grid
 

@@ -45,7 +45,9 @@ def test_indicator_scores_follow_the_rubric():
     assert scores.loc[("x", "b"), "score"] == 1  # endorsed (2), less the questions penalty
     assert scores.loc[("y", "a"), "score"] == 0  # only questioned
     assert scores.loc[("y", "b"), "score"] == 0  # not raised
-    assert scores.loc[("x", "b"), "score_meaning"] == "Described only (also questioned)"
+    assert scores.loc[("x", "b"), "score_meaning"] == "Endorsed, also questioned"
+    assert scores.loc[("y", "a"), "score_meaning"] == "Questioned only"
+    assert scores.loc[("y", "b"), "score_meaning"] == "Not raised"
     # salience rule: (endorses + implements - questions) / base
     assert scores.loc[("x", "a"), "net_support_share"] == pytest.approx(1 / 10)
     assert scores.loc[("y", "a"), "net_support_share"] == pytest.approx(-3 / 20)
@@ -138,3 +140,18 @@ def test_unreadable_rubric_yaml_gives_its_line(tmp_path):
 
 def test_the_published_rubric_is_valid():
     assert indices.validate_rubrics(coding.codes()) == []
+
+
+def test_pairs_are_named_in_the_published_ranking_order():
+    # Under the published (equal) weights y leads x, though x leads on the heavier
+    # random draws half the time: the pair must still read "y above x".
+    table = pd.DataFrame(
+        salience_rows("x", 10, ca={"implements": 1}) + salience_rows("y", 10, ca={"describes": 1}, cb={"implements": 1})
+    )
+    equal = {**INDEX, "indicators": [{**i, "weight": 1} for i in INDEX["indicators"]]}
+    scores = indices.indicator_scores(table, equal, BOOK)
+    assert indices.index_scores(scores).set_index("source_id")["score"].idxmax() == "y"
+    settings = {"seed": 3, "draws": 1000, "dirichlet_alpha": 1.0, "robust_share": 0.95, "rules": [{"id": "presence"}]}
+    (pair,) = indices.sensitivity(scores, settings)["pairs"].itertuples()
+    assert (pair.higher_id, pair.lower_id) == ("y", "x")
+    assert not pair.robust

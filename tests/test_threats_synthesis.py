@@ -55,6 +55,7 @@ def test_convergence_classifies_shared_contested_and_distinct_themes():
         + rows("alone", [0, 3, 0])
         + rows("partial", [1, 1, 0])
         + rows("self_doubt", [0, 0, 2], C={"endorses": 1, "questions": 1})
+        + rows("mostly_for", [6, 2, 1], A={"endorses": 5, "questions": 1})
     )
     patterns = synthesis.convergence(table).drop_duplicates("code").set_index("code")["pattern"].to_dict()
     assert patterns == {
@@ -62,6 +63,7 @@ def test_convergence_classifies_shared_contested_and_distinct_themes():
         "shared": synthesis.SHARED,
         "alone": synthesis.DISTINCT,
         "self_doubt": synthesis.DISTINCT,  # one source both for and against: not a contest between sources
+        "mostly_for": synthesis.SHARED,  # one sceptical sentence among five in favour does not make a contest
     }
 
 
@@ -80,3 +82,21 @@ def test_similarity_counts_shared_codes_and_is_symmetric():
     assert sim.loc[("A", "A"), "cosine"] == pytest.approx(1.0)
     assert tuple(sim.loc[("A", "B"), ["codes_both", "codes_a_only", "codes_b_only"]]) == (1, 1, 1)
     assert len(synthesis.unique_pairs(synthesis.similarity(table))) == 3
+
+
+def test_some_sources_and_several_latest_sources():
+    sources = pd.DataFrame({"source_id": ["A", "B", "C"], "reference_year": [2013, 2024, 2024]})
+    table = pd.DataFrame(rows("late", [0, 1, 2]) + rows("mid", [1, 1, 0]) + rows("never", [0, 0, 0]))
+    matrix = threats.threat_matrix(table, sources).drop_duplicates("code").set_index("code")
+    assert matrix.loc["late", "pattern"] == threats.NEW  # named only by the two latest sources
+    assert matrix.loc["mid", "pattern"] == threats.SOME
+    assert pd.isna(matrix.loc["never", "first_named"])
+
+
+def test_a_never_named_threat_does_not_turn_years_into_decimals():
+    from analysis import tables
+
+    table = pd.DataFrame(rows("seen", [1, 0, 0]) + rows("never", [0, 0, 0]))
+    matrix = threats.threat_matrix(table, SOURCES).assign(evidence_url="evidence/x.html#y")
+    shown = tables.threat_matrix(matrix).set_index("Threat")["First named"].to_dict()
+    assert shown == {"seen": "2013", "never": "not named"}

@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
 
-class table_figure(nodes.figure):  # noqa: N801 (docutils node classes are lower case)
+class table_figure(nodes.figure):  # a docutils node class: lower case by convention
     """A glued table with a caption, numbered with the tables."""
 
 
