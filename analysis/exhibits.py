@@ -218,14 +218,15 @@ def show(label: str) -> HTML:
     link = f'<a href="{csv_path(label)}" download>Download the data (CSV)</a>'
     meta = f'<p class="exhibit-note">{html.escape(exhibit.note)} · {link}</p>'
     if isinstance(made, pd.DataFrame):
-        return HTML(f'<div class="exhibit">{tables.html_table(made).data}{meta}</div>')
+        table = tables.html_table(made, table_id=label, name=f"Table {label}")
+        return HTML(f'<div class="exhibit">{table.data}{meta}</div>')
     spec = made.to_dict()
     description = spec.get("description", "")
     companion = ""
     if exhibit.companion is not None:
         companion = (
             '<details class="exhibit-data"><summary>The data and evidence links as a table</summary>'
-            f"{tables.html_table(exhibit.companion()).data}</details>"
+            f"{tables.html_table(exhibit.companion(), name=f'Data and evidence links of {label}').data}</details>"
         )
     return HTML(
         f'<div class="exhibit">{charts.embed_html(spec)}'

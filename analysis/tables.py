@@ -29,10 +29,11 @@ def sources_table(documents: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def html_table(table: pd.DataFrame, caption: str = "", table_id: str = "") -> HTML:
+def html_table(table: pd.DataFrame, caption: str = "", table_id: str = "", name: str = "") -> HTML:
     """Accessible, deterministic HTML: column headers, text escaped, a ``<caption>`` when
     given. A column ``X url`` turns the cells of column ``X`` into links and is not shown.
-    On a phone each row stacks into label: value lines (see book.css)."""
+    On a phone each row stacks into label: value lines (see book.css). The table sits in
+    a keyboard-scrollable region named ``name`` (default: the caption)."""
     import html
 
     shown = [c for c in table.columns if not str(c).endswith(" url")]
@@ -50,8 +51,10 @@ def html_table(table: pd.DataFrame, caption: str = "", table_id: str = "") -> HT
         body.append("<tr>" + "".join(cells) + "</tr>")
     ident = f' id="table-{html.escape(table_id, quote=True)}"' if table_id else ""
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    name = html.escape(name or caption or "Table", quote=True)
     return HTML(
-        f'<div class="table-scroll"><table{ident} class="book-table">{title}'
+        f'<div class="table-scroll" role="region" aria-label="{name}" tabindex="0">'
+        f'<table{ident} class="book-table">{title}'
         f"<thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table></div>"
     )
 
