@@ -318,7 +318,7 @@ def threat_timeline(table: pd.DataFrame) -> alt.LayerChart:
     dots = base.mark_circle(opacity=0.9, cursor="pointer").encode(
         x=x,
         y=y,
-        size=alt.Size("share_pct:Q", title="% of sentences", scale=alt.Scale(range=[30, 400])),
+        size=alt.Size("share_pct:Q", title="% of sentences", scale=alt.Scale(range=[30, 400]), legend=None),
         color=alt.Color(
             "source:N",
             scale=source_scale(table.sort_values("reference_year", kind="stable")["source"]),
@@ -338,7 +338,7 @@ def threat_timeline(table: pd.DataFrame) -> alt.LayerChart:
     return (
         (spans + dots)
         .properties(width=WIDTH - 60, height=alt.Step(22), description=description)
-        .configure_legend(orient="bottom", direction="horizontal")
+        .configure_legend(orient="bottom")
     )
 
 
