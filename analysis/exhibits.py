@@ -147,6 +147,12 @@ def registry() -> dict[str, Exhibit]:
             lambda: tables.index_scores_grid(results.indicator_scores(hr_id)),
         ),
         Exhibit(
+            "tbl-enforcement-scores",
+            "harm-reduction",
+            RUBRIC_NOTE,
+            lambda: tables.index_scores_grid(results.indicator_scores(enf_id)),
+        ),
+        Exhibit(
             "fig-index-map",
             "harm-reduction",
             RUBRIC_NOTE,

@@ -43,7 +43,11 @@ def join(items: list[str], empty: str = "none") -> str:
     items = list(items)
     if not items:
         return empty
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    separator = "; " if any(" and " in item or "," in item for item in items) else ", "
+    last = "; and " if separator == "; " else " and "
+    return separator.join(items[:-1]) + last + items[-1]
 
 
 def _pct(value: float) -> str:
@@ -70,16 +74,18 @@ def length_figures(dimension: str = "enforcement") -> dict[str, object]:
     words = sources.set_index("source_id")["words"]
     rho = float(stats.spearmanr(coded.to_numpy(), words[coded.index].to_numpy()).statistic)
     return {
-        "min_doc_words": f"{documents['words'].min():,}",
-        "max_doc_words": f"{documents['words'].max():,}",
+        "min_doc_words": f"{documents['words'].min():,} ({documents.loc[documents['words'].idxmin(), 'document_id']})",
+        "max_doc_words": f"{documents['words'].max():,} ({documents.loc[documents['words'].idxmax(), 'document_id']})",
         "doc_length_ratio": f"{documents['words'].max() / documents['words'].min():.1f}",
+        "source_length_ratio": f"{sources['words'].max() / sources['words'].min():.1f}",
         "length_order": Phrase(join(by_words)),
         "raw_count_order": Phrase(
-            join([f"{label[s]} {n}" for s, n in coded.sort_values(ascending=False, kind="stable").items()])
+            join([f"{label[s]} ({n})" for s, n in coded.sort_values(ascending=False, kind="stable").items()])
         ),
         "raw_length_correlation": f"{rho:.2f}",
         "raw_reading": Phrase(
-            "so raw counts would largely measure how long a source is, not what it stresses"
+            f"so with only {len(coded)} sources to rank, raw counts would largely follow how long a source is, "
+            "not what it stresses"
             if rho >= 0.6
             else "so here raw counts do not simply follow length; shares still put sources of different length "
             "on one scale"
@@ -201,8 +207,12 @@ def threat_figures() -> dict[str, object]:
 def synthesis_figures() -> dict[str, object]:
     table = results.convergence()
     rows = table.drop_duplicates("code")
-    pairs = synthesis.unique_pairs(results.similarity()).sort_values("cosine", ascending=False)
-    hi, lo = pairs.iloc[0], pairs.iloc[-1]
+    pairs = synthesis.unique_pairs(results.similarity()).assign(shown=lambda t: t["cosine"].round(2))
+
+    def pairs_at(value: float) -> str:
+        tied = pairs[pairs["shown"] == value]
+        return join([f"{r.source_a} and {r.source_b}" for r in tied.itertuples()]) + f" ({value:.2f})"
+
     return {
         "syn_shared_n": int((rows["pattern"] == synthesis.SHARED).sum()),
         "syn_contested": Phrase(
@@ -216,8 +226,8 @@ def synthesis_figures() -> dict[str, object]:
                 ]
             )
         ),
-        "sim_high": Phrase(f"{hi.source_a} and {hi.source_b} ({hi.cosine:.2f})"),
-        "sim_low": Phrase(f"{lo.source_a} and {lo.source_b} ({lo.cosine:.2f})"),
+        "sim_high": Phrase(pairs_at(pairs["shown"].max())),
+        "sim_low": Phrase(pairs_at(pairs["shown"].min())),
     }
 
 
@@ -247,7 +257,7 @@ def key_findings() -> dict[str, object]:
     return {
         "kf_enforcement": Phrase(
             f"All {enf['enf_sources']} sources raise {enf['enf_shared_n']} of the {enf['enf_codes']} enforcement "
-            f"priorities. Each source's leading priority (share of its sentences): {join(leaders)}."
+            f"priorities. Each source's most discussed priority (share of its sentences): {join(leaders)}."
         ),
         "kf_harm_reduction": Phrase(
             f"On the 0–100 harm-reduction index (published weights, presence rule): "
@@ -258,12 +268,13 @@ def key_findings() -> dict[str, object]:
             f"{idx['enforcement_ranking']}; {robustness('enforcement')}."
         ),
         "kf_threats": Phrase(
-            f"New in the latest source ({thr['latest_source']}, {thr['latest_year']}): {thr['thr_new']}. "
+            f"Named as a threat for the first time by the latest source ({thr['latest_source']}, "
+            f"{thr['latest_year']}): {thr['thr_new']}. "
             f"Named by every source: {thr['thr_persistent']}."
         ),
         "kf_similarity": Phrase(
             f"In what they talk about (cosine similarity of their code profiles, 0–1; stance not counted), "
-            f"the most alike sources are {syn['sim_high']} and the least alike {syn['sim_low']}."
+            f"the most alike sources are {syn['sim_high']}; the least alike, {syn['sim_low']}."
         ),
     }
 

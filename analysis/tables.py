@@ -330,7 +330,7 @@ def index_rubric(index: dict, codes: pd.DataFrame) -> pd.DataFrame:
 
 
 def index_scores_grid(scores: pd.DataFrame) -> pd.DataFrame:
-    """tbl-hr-scores: every indicator's score per source, each linked to its quotes."""
+    """tbl-hr-scores and tbl-enforcement-scores: every indicator's score per source, each linked to its quotes."""
     table = scores.rename(columns={"indicator_label": "short"})
     return _wide(table, "indicator", "Indicator", lambda r: f"{r.score} {r.score_meaning.lower()}")
 
