@@ -60,37 +60,37 @@ def _index_map_data() -> pd.DataFrame:
     return frame
 
 
+def _evidence_urls(index_ids: pd.Series, source_ids: pd.Series) -> list[str]:
+    """Each row's link to the quotes of its source on its index's question."""
+    dimension = {i["id"]: i["dimension"] for i in indices.rubrics()["indices"]}
+    return [results.evidence_url(dimension[i], s) for i, s in zip(index_ids, source_ids, strict=True)]
+
+
+def _index_labels() -> dict[str, str]:
+    return {i["id"]: i["label"] for i in indices.rubrics()["indices"]}
+
+
 def _labelled_ranks() -> pd.DataFrame:
     book = indices.rubrics()
-    label = {i["id"]: i["label"] for i in book["indices"]}
     rule = {r["id"]: r["label"] for r in book["sensitivity"]["rules"]}
     dimension = {i["id"]: i["dimension"] for i in book["indices"]}
     table = results.rank_stability()
     return table.assign(
-        index_label=table["index"].map(label),
+        index_label=table["index"].map(_index_labels()),
         rule_label=table["rule"].map(rule),
         quote_text=[
             results.top_quote(dimension[i], s) for i, s in zip(table["index"], table["source_id"], strict=True)
         ],
-        evidence_url=[
-            results.evidence_url(dimension[i], s) for i, s in zip(table["index"], table["source_id"], strict=True)
-        ],
+        evidence_url=_evidence_urls(table["index"], table["source_id"]),
     )
 
 
 def _labelled_pairs() -> pd.DataFrame:
-    book = indices.rubrics()
-    label = {i["id"]: i["label"] for i in book["indices"]}
-    dimension = {i["id"]: i["dimension"] for i in book["indices"]}
     pairs = results.order_robustness()
     return pairs.assign(
-        index_label=pairs["index"].map(label),
-        higher_url=[
-            results.evidence_url(dimension[i], s) for i, s in zip(pairs["index"], pairs["higher_id"], strict=True)
-        ],
-        lower_url=[
-            results.evidence_url(dimension[i], s) for i, s in zip(pairs["index"], pairs["lower_id"], strict=True)
-        ],
+        index_label=pairs["index"].map(_index_labels()),
+        higher_url=_evidence_urls(pairs["index"], pairs["higher_id"]),
+        lower_url=_evidence_urls(pairs["index"], pairs["lower_id"]),
     )
 
 

@@ -21,7 +21,6 @@ from analysis.coding import DataError, Problem, read_checked_yaml
 from analysis.paths import CODING_DIR
 
 RUBRICS = CODING_DIR / "rubrics.yaml"
-SUPPORT = ("endorses", "implements")
 
 
 def read_rubrics(path: Path = RUBRICS) -> dict:

@@ -82,13 +82,6 @@ def similarity(salience: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pair_contributions(salience: pd.DataFrame, a: str, b: str, top: int = 5) -> pd.DataFrame:
-    """The codes that contribute most to the similarity of a pair: product of shares."""
-    wide = salience.pivot(index="code", columns="source_id", values="share")
-    product = (wide[a] * wide[b]).sort_values(ascending=False, kind="stable")
-    return product[product > 0].head(top)
-
-
 def unique_pairs(table: pd.DataFrame) -> pd.DataFrame:
     """Each unordered pair of different sources once, in source order."""
     order = {s: i for i, s in enumerate(dict.fromkeys(table["source_a_id"]))}

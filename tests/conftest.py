@@ -12,6 +12,19 @@ import yaml
 from analysis import cli
 from analysis.paths import ROOT
 
+# The derived tables issue 6 asks the data package to publish, by name.
+REQUIRED_DERIVED = (
+    "enforcement_salience",
+    "harm_reduction_scores",
+    "harm_reduction_index",
+    "enforcement_index",
+    "threat_matrix",
+    "rank_stability",
+    "similarity",
+)
+# Tables that show the method (the rubric), not the sources.
+METHOD_TABLES = ("tbl-index-levels", "tbl-hr-rubric", "tbl-enforcement-rubric")
+
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 

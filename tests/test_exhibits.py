@@ -16,6 +16,7 @@ import yaml
 
 from analysis import coding, corpus, evidence, exhibits, results
 from analysis.paths import ROOT
+from tests.conftest import METHOD_TABLES, REQUIRED_DERIVED
 
 BOOK = ROOT / "book"
 
@@ -37,8 +38,8 @@ def test_each_exhibit_names_every_source_and_has_its_note_and_csv(label):
     shown = exhibits.show(label).data
     assert html.escape(exhibit.note) in shown
     assert f'href="{exhibits.csv_path(label)}"' in shown
-    if label in ("tbl-index-levels", "tbl-hr-rubric", "tbl-enforcement-rubric"):
-        return  # rubric tables describe the method, not the sources
+    if label in METHOD_TABLES:
+        return
     data = exhibits.data_of(exhibit)
     columns = {"source", "Source", "source_a", "source_b", "Compared with", "Higher", "Lower"} & set(data.columns)
     shown = set(data.columns) | {v for c in columns for v in data[c]}
@@ -177,18 +178,10 @@ def test_a_fifth_source_reaches_every_finding_without_a_code_change(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     package = tmp_path / "package"
-    for name in (
-        "enforcement_salience",
-        "harm_reduction_scores",
-        "harm_reduction_index",
-        "enforcement_index",
-        "threat_matrix",
-        "rank_stability",
-        "similarity",
-    ):
+    for name in REQUIRED_DERIVED:
         assert "ZZ" in set(pd.read_csv(package / f"{name}.csv").astype(str).stack()), name
     for label in exhibits.registry():
-        if label in ("tbl-index-levels", "tbl-hr-rubric", "tbl-enforcement-rubric"):
+        if label in METHOD_TABLES:
             continue
         assert "Test Region" in (package / "figures" / f"{label}.csv").read_text(encoding="utf-8"), label
     threat = pd.read_csv(package / "threat_matrix.csv")

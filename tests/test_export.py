@@ -7,6 +7,7 @@ import pandas as pd
 from frictionless import Package, validate
 
 from analysis import corpus, exhibits
+from tests.conftest import REQUIRED_DERIVED
 
 
 def test_export_writes_a_valid_data_package(tmp_path):
@@ -19,15 +20,7 @@ def test_export_writes_a_valid_data_package(tmp_path):
     package = Package(str(tmp_path / "datapackage.json"))
     names = [r.name for r in package.resources]
     assert names[:5] == ["documents", "sentences", "codebook", "annotations", "reliability"]
-    derived = [
-        "enforcement_salience",
-        "harm_reduction_scores",
-        "harm_reduction_index",
-        "enforcement_index",
-        "threat_matrix",
-        "rank_stability",
-        "similarity",
-    ]
+    derived = REQUIRED_DERIVED
     assert set(derived) <= set(names)
     for name in derived:
         resource = package.get_resource(name)
