@@ -36,5 +36,9 @@ format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Speed and weight figures (build times, page bytes, Lighthouse, scaling): about 45 minutes.
+bench: $(INSTALLED)
+	$(PY) -m tests.bench
+
 clean:
 	rm -rf _build

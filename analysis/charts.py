@@ -1,8 +1,10 @@
 """Altair chart builders: one function per figure, one shared theme.
 
-Importing this module also enables the ``offline`` renderer: charts are drawn
-by the site's own vega-embed (served from ``_static``), never from a CDN, and
-each chart's element id is derived from its spec, so outputs are deterministic.
+Importing this module also enables the ``offline`` renderer: each chart is
+drawn at build time as a static SVG (vl-convert), with its marks linked to the
+evidence, and its spec rides along as JSON for ``book/_static/charts.js``,
+which loads the site's own Vega only when a reader points at the chart. No CDN,
+and each chart's element id is derived from its spec, so outputs are deterministic.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 
 import altair as alt
 import pandas as pd
+import vl_convert
 
 from analysis import results
 
@@ -21,7 +25,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 # One sequential scheme for every "how much" colour (salience, similarity, rank share).
 SEQUENTIAL = "blues"
 WIDTH = 300  # fits a 360 px phone with the axis labels; wider screens get the same, crisp chart
-EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
+# vl-convert resolves relative links (the evidence hrefs) against this base; on the page they stay relative.
+VL_CONVERT_BASE = "https://vega.github.io/vega-datasets/"
 
 
 @alt.theme.register("book", enable=True)
@@ -29,7 +34,9 @@ def book_theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "range": {"category": PALETTE},
-            "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+            # Arial metrics (Liberation Sans on Linux): the static SVG is laid out at build time
+            # with the same widths a reader's browser uses, so no label is clipped.
+            "font": "Arial, 'Liberation Sans', Helvetica, sans-serif",
             "title": {"anchor": "start", "fontSize": 15, "subtitleColor": "#444"},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#222", "titleColor": "#222"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12},
@@ -38,20 +45,30 @@ def book_theme() -> alt.theme.ThemeConfig:
     }
 
 
+def static_svg(payload: str, chart_id: str) -> str:
+    """The chart drawn at build time, with relative evidence links (SVG 2 ``href``,
+    which crawlers follow, not ``xlink:href``). vl-convert numbers
+    gradients across the whole process, so ids are renamed by order of appearance and
+    scoped to the chart: the same chart gives the same SVG, and two charts on one page
+    never share a gradient or clip path."""
+    svg = vl_convert.vegalite_to_svg(payload).replace(f'xlink:href="{VL_CONVERT_BASE}', 'href="')
+    for number, element_id in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg))):
+        scoped = f"{chart_id}-{number}"
+        svg = svg.replace(f'id="{element_id}"', f'id="{scoped}"').replace(f"url(#{element_id})", f"url(#{scoped})")
+    return svg
+
+
 def embed_html(spec: dict) -> str:
-    """HTML that draws ``spec`` with the site's own vega-embed once the page has loaded."""
+    """HTML that shows ``spec`` at once as static SVG, with the spec as inert JSON
+    for the live view (``charts.js``)."""
     payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
     chart_id = "chart-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
     safe_payload = payload.replace("<", "\\u003c")  # no "</script>" can close the tag early
     label = html.escape(spec.get("description", "Chart"), quote=True)
-    options = json.dumps(EMBED_OPTIONS)
     return (
-        f'<div id="{chart_id}" class="book-chart" role="figure" aria-label="{label}"></div>\n'
-        "<script>\n"
-        f"document.addEventListener('DOMContentLoaded', function () {{\n"
-        f"  vegaEmbed('#{chart_id}', {safe_payload}, {options});\n"
-        "});\n"
-        "</script>"
+        f'<div id="{chart_id}" class="book-chart" role="figure" aria-label="{label}">'
+        f"{static_svg(payload, chart_id)}</div>\n"
+        f'<script type="application/json" id="{chart_id}-spec">{safe_payload}</script>'
     )
 
 
@@ -245,7 +262,12 @@ def rank_stability(table: pd.DataFrame) -> alt.Chart:
                 sort=list(dict.fromkeys(data["panel"])),
                 title=None,
                 header=alt.Header(
-                    labelAngle=0, labelAlign="left", labelAnchor="start", labelFontWeight="bold", labelOrient="top"
+                    labelAngle=0,
+                    labelAlign="left",
+                    labelAnchor="start",
+                    labelFontWeight="bold",
+                    labelOrient="top",
+                    labelExpr="split(datum.label, ' · ')",  # index, then rule: fits a phone
                 ),
             ),
             href=alt.Href("evidence_url:N"),

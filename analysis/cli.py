@@ -3,10 +3,11 @@
 ``validate`` runs every data check and prints ``file:row:column: message`` lines;
 it exits non-zero when any check fails.
 
-``build`` is what ``make book`` runs: it writes the site's own copy of Vega,
-drops the notebook cache when any input under data/ or analysis/ changed
-(jupyter-cache keys on code cells only), and runs the strict Jupyter Book
-build into a staging folder, so a failed build leaves the previous site intact.
+``build`` is what ``make book`` runs. When nothing it reads has changed since the
+last successful build it stops at once. Otherwise it writes the site's own copy of
+Vega, drops the notebook cache when any input under data/ or analysis/ changed
+(jupyter-cache keys on code cells only), and runs the strict Jupyter Book build
+into a staging folder, so a failed build leaves the previous site intact.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from analysis.paths import DATA_DIR, ROOT
+from analysis.paths import ROOT
 
 BUILD_DIR = ROOT / "_build"
 SITE_DIR = BUILD_DIR / "html"
 STAGING_DIR = BUILD_DIR / "staging"
 CACHE_DIR = BUILD_DIR / ".jupyter_cache"
-INPUTS_STAMP = BUILD_DIR / ".inputs.sha256"
+INPUTS_STAMP = BUILD_DIR / ".inputs.sha256"  # what the notebooks read or run
+SITE_STAMP = BUILD_DIR / ".site-inputs.sha256"  # everything the site is built from
+NOTEBOOK_INPUTS = ("data", "analysis")
+SITE_INPUTS = (*NOTEBOOK_INPUTS, "book", "_config.yml", "_toc.yml", "requirements.txt")
 PACKAGE_DIR = BUILD_DIR / "extra" / "datapackage"  # html_extra_path copies _build/extra into the site
 VEGA_BUNDLE = ROOT / "book" / "_static" / "vega-bundle.js"
 STRICT = ["-W", "-n", "--keep-going"]
@@ -46,27 +50,36 @@ def write_vega_bundle(path: Path = VEGA_BUNDLE) -> None:
         progress(f"wrote {path.relative_to(ROOT)} ({len(text) // 1024} KiB)")
 
 
-def inputs_fingerprint() -> str:
-    """Hash of every file the notebooks read or run: data/ and analysis/."""
+def inputs_fingerprint(names=NOTEBOOK_INPUTS) -> str:
+    """Hash of the named files and folders under the project root (the generated Vega
+    bundle and Python caches excluded)."""
     digest = hashlib.sha256()
-    for folder in (DATA_DIR, ROOT / "analysis"):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+    for name in names:
+        top = ROOT / name
+        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+            if path.is_file() and "__pycache__" not in path.parts and path != VEGA_BUNDLE:
                 digest.update(str(path.relative_to(ROOT)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
+def _stamp(path: Path) -> str | None:
+    return path.read_text().strip() if path.exists() else None
+
+
 def drop_stale_cache() -> str:
     fingerprint = inputs_fingerprint()
-    previous = INPUTS_STAMP.read_text().strip() if INPUTS_STAMP.exists() else None
-    if previous != fingerprint and CACHE_DIR.exists():
+    if _stamp(INPUTS_STAMP) != fingerprint and CACHE_DIR.exists():
         progress("data or analysis changed since the last build: clearing the notebook cache")
         shutil.rmtree(CACHE_DIR)
     return fingerprint
 
 
 def build() -> int:
+    site_fingerprint = inputs_fingerprint(SITE_INPUTS)
+    if SITE_DIR.is_dir() and _stamp(SITE_STAMP) == site_fingerprint:
+        progress("nothing the site is built from has changed: _build/html is up to date")
+        return 0
     if validate() != 0:
         progress("build stopped before any notebook ran; the previous site in _build/html is unchanged")
         return 1
@@ -92,6 +105,7 @@ def build() -> int:
     shutil.rmtree(SITE_DIR, ignore_errors=True)
     staged.rename(SITE_DIR)
     INPUTS_STAMP.write_text(fingerprint + "\n")
+    SITE_STAMP.write_text(site_fingerprint + "\n")
     progress(f"site ready: {SITE_DIR.relative_to(ROOT)}/index.html")
     return 0
 

@@ -3,13 +3,10 @@ no off-host request, no console error, every chart drawn, no axe-core violation.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
 from tests.conftest import toc_pages
+from tests.site_server import serve, transferred_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -25,18 +22,15 @@ CHROMIUM_ARGS = [
 ]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+# Page-weight budget, gzip-compressed and every resource counted (issue 7).
+TEXT_PAGE_BUDGET = 350_000
+CHART_PAGE_BUDGET = 800_000
 
 
 @pytest.fixture(scope="module")
 def base_url(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -105,16 +99,20 @@ def test_a_chart_page_exists(base_url, browser):
 
 
 def test_chart_marks_link_to_evidence_and_show_a_quote_on_hover(base_url, browser):
-    """Hovering a heatmap cell shows its quote; clicking it opens the quotes behind it."""
+    """The static chart already links each cell to its quotes; pointing at it brings
+    the live view, whose tooltip shows the quote; clicking opens the quotes behind it."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(base_url + "book/enforcement.html", wait_until="networkidle")
     chart = page.locator(".book-chart").first
-    chart.locator("svg").first.wait_for(timeout=15_000)
+    static_links = chart.locator("svg a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert static_links and all(link.startswith("evidence/enforcement.html#ev-") for link in static_links)
     cell = chart.locator("svg .mark-rect path").nth(8)
     cell.scroll_into_view_if_needed()
     box = cell.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
+    page.locator(".book-chart[data-live='yes']").first.wait_for(timeout=15_000)
+    page.mouse.move(x + 1, y + 1)
     tooltip = page.locator("#vg-tooltip-element")
     tooltip.wait_for(state="visible", timeout=5_000)
     assert "Evidence" in tooltip.inner_text() and "“" in tooltip.inner_text()
@@ -123,6 +121,28 @@ def test_chart_marks_link_to_evidence_and_show_a_quote_on_hover(base_url, browse
     anchor = page.url.split("#", 1)[1]
     assert page.locator(f"[id='{anchor}'] li q").count() >= 1, "the evidence section lists no quote"
     page.close()
+
+
+def test_a_static_chart_mark_opens_its_evidence_without_vega(base_url, browser):
+    """Keyboard users and readers who never point at a chart follow its links too."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "book/enforcement.html", wait_until="networkidle")
+    link = page.locator(".book-chart svg a").nth(3)
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/evidence/enforcement.html#ev-*", timeout=5_000)
+    assert page.locator(f"[id='{page.url.split('#', 1)[1]}'] li q").count() >= 1
+    page.close()
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_page_weight_stays_within_budget(browser, base_url, page_path):
+    """Every byte the page transfers on load, as a static host serves it (gzip)."""
+    weight = transferred_bytes(browser, base_url + page_path)
+    assert base_url + page_path in weight["loaded"] and weight["bytes"] > 0
+    assert not any("vega-bundle" in url for url in weight["loaded"]), "Vega must wait until a reader points at a chart"
+    budget = CHART_PAGE_BUDGET if weight["kind"] == "chart" else TEXT_PAGE_BUDGET
+    assert weight["bytes"] <= budget, f"{page_path} transfers {weight['bytes']:,} bytes; its budget is {budget:,}"
 
 
 def test_a_phone_screen_needs_no_sideways_scrolling(base_url, browser):

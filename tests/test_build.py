@@ -85,10 +85,28 @@ def test_the_data_package_is_published_with_the_site(site):
         assert (site / "datapackage" / resource["path"]).is_file()
 
 
-def test_the_site_serves_its_own_vega(site):
+def test_the_site_serves_its_own_vega_and_only_chart_pages_load_the_chart_loader(site):
     bundle = site / "_static" / "vega-bundle.js"
     assert bundle.stat().st_size > 100_000
-    assert "vega-bundle.js" in (site / "book" / "sources.html").read_text(encoding="utf-8")
+    assert 'new URL("vega-bundle.js", document.currentScript.src)' in (site / "_static" / "charts.js").read_text()
+    for page in toc_pages():
+        text = (site / page).read_text(encoding="utf-8")
+        assert ("_static/charts.js" in text) == ('class="book-chart"' in text), page
+        assert "vega-bundle.js" not in text and "fontawesome" not in text, page
+    assert "_static/charts.js" in (site / "book" / "sources.html").read_text(encoding="utf-8")
+
+
+def test_every_page_has_a_description_and_no_script_blocks_the_first_paint(site):
+    for page in toc_pages():
+        text = (site / page).read_text(encoding="utf-8")
+        if page == "index.html":  # the redirect to the introduction
+            continue
+        head = text.split("</head>", 1)[0]
+        assert re.search(r'<meta name="description" content="[^"]{20,}"', head), page
+        if page == "search.html":  # the search page loads its index up front, to search it
+            continue
+        blocking = re.findall(r"<script(?![^>]*\b(?:defer|async|type=))[^>]*\bsrc=[^>]*>", head)
+        assert not blocking, f"{page}: {blocking}"
 
 
 def test_a_notebook_execution_error_fails_the_strict_build(tmp_path):

@@ -1,0 +1,298 @@
+"""`make bench`: the speed and weight figures of the book, measured in one run.
+
+These are figures to read and compare, not pass/fail tests. In a temporary copy
+of the project it times a clean build, a rebuild with no change, and a rebuild
+after a one-row change to annotations.csv (and checks the change is on the page);
+it times the test suite; it weighs every page as a static host serves it and runs
+Lighthouse (mobile defaults) on each; and it times clean builds of synthetic
+corpora of 5, 10, 20 and 40 documents. Lighthouse comes from the npm registry at
+the pinned version below, run against Debian's chromium.
+
+    python -m tests.bench [--skip-tests] [--skip-scaling] [--skip-lighthouse]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis.paths import ROOT
+from tests.conftest import CHROMIUM, toc_pages
+from tests.site_server import serve, transferred_bytes
+
+LIGHTHOUSE = "lighthouse@12.8.2"
+PROJECT_FILES = ("book", "analysis", "data", "_config.yml", "_toc.yml", "requirements.txt")
+SCALING_SIZES = (5, 10, 20, 40)
+TARGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 0.95}
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --no-first-run"
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def copy_project(target: Path) -> Path:
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__", "vega-bundle.js", ".ipynb_checkpoints")
+            shutil.copytree(source, target / name, ignore=ignore)
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+def timed_build(project: Path) -> float:
+    """Wall-clock seconds of `python -m analysis build` (what `make book` runs) in ``project``."""
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "build"], cwd=project, env=env, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"[bench] the build in {project} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def change_one_row(project: Path) -> tuple[str, str, str]:
+    """Flip one 'endorses' annotation outside the reliability sample to 'describes' (so the
+    adjudication still holds); returns its document, sentence and code."""
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    script = (
+        "from analysis import coding; a = coding.load_annotations(); "
+        "print('\\n'.join(f'{i}\\t{s}' for i, s in zip(a.index, a['sentence_id'])))"
+    )
+    located = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    sentence_of = dict(line.split("\t") for line in located.splitlines() if line)
+    sampled = {row["sentence_id"] for row in _rows(project / "data" / "coding" / "reliability" / "sample.csv")}
+    path = project / "data" / "coding" / "annotations.csv"
+    rows = _rows(path)
+    index = next(
+        i for i, row in enumerate(rows) if row["stance"] == "endorses" and sentence_of.get(str(i)) not in sampled
+    )
+    rows[index]["stance"] = "describes"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows[index]["document_id"], sentence_of[str(index)], rows[index]["code"]
+
+
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def shows_change(project: Path, document_id: str, sentence_id: str, code: str) -> bool:
+    """The changed stance is on the document's reader page, at that sentence."""
+    page = (project / "_build" / "html" / "book" / "reader" / f"{document_id}.html").read_text(encoding="utf-8")
+    sentence = re.search(rf'id="{re.escape(sentence_id)}">.*?<span class="codes">([^<]*)</span>', page, flags=re.S)
+    return bool(sentence) and f"{code}: describes" in sentence.group(1)
+
+
+def test_suite_seconds() -> float:
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        say("the test suite FAILED (its time is still shown)")
+    return elapsed
+
+
+def lighthouse(url: str, report: Path) -> dict[str, float]:
+    command = [
+        "npx",
+        "--yes",
+        LIGHTHOUSE,
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ]
+    subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, capture_output=True)
+    categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
+    return {name: categories[name]["score"] for name in TARGETS}
+
+
+def measure_pages(site: Path, run_lighthouse: bool, reports: Path) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM_ARGS
+
+    rows = []
+    with serve(site) as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for page_path in toc_pages():
+            row = {"page": page_path, **transferred_bytes(browser, base_url + page_path)}
+            if run_lighthouse:
+                row |= lighthouse(base_url + page_path, reports / (page_path.replace("/", "_") + ".json"))
+            rows.append(row)
+            say(f"{page_path}: {row}")
+        browser.close()
+    return rows
+
+
+SYNTHETIC_WORDS = [
+    *("officers", "partners", "review", "supply", "markets", "harm", "services", "naloxone", "treatment"),
+    *("courts", "diversion", "prisons", "borders", "postal", "online", "cannabis", "cocaine", "opioids"),
+    *("synthetic", "exploitation", "county", "lines", "funding", "data"),
+]
+
+
+def synthetic_text(rng: random.Random, number: int, paragraphs: int = 30) -> str:
+    """A plain document of numbered, unique sentences (about 1,500 words)."""
+    lines = [f"# Synthetic review {number}", ""]
+    for p in range(paragraphs):
+        sentences = []
+        for s in range(4):
+            words = " ".join(rng.choice(SYNTHETIC_WORDS) for _ in range(9))
+            sentences.append(f"Item {p}-{s} of review {number} notes {words}.")
+        lines += [" ".join(sentences), ""]
+    return "\n".join(lines)
+
+
+def add_synthetic_documents(project: Path, count: int) -> None:
+    """Add ``count`` one-document sources, each with annotations and its reliability
+    sample coded the same by both coders, as data only."""
+    import yaml
+
+    rng = random.Random(count)
+    metadata_path = project / "data" / "sources" / "sources.yaml"
+    metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8"))
+    codes = [
+        c["id"]
+        for d in yaml.safe_load((project / "data/coding/codebook.yaml").read_text())["dimensions"]
+        for c in d["codes"]
+    ]
+    annotations = []
+    for number in range(count):
+        source_id = "Z" + chr(65 + number // 26) + chr(65 + number % 26)
+        document_id = f"{source_id}-2025"
+        text = synthetic_text(rng, number)
+        path = project / "data" / "sources" / f"{document_id}.txt"
+        path.write_text(text, encoding="utf-8")
+        metadata["sources"].append(
+            {
+                "id": source_id,
+                "label": f"Synthetic {number}",
+                "name": f"Synthetic source {number}",
+                "documents": [
+                    {
+                        "id": document_id,
+                        "file": path.name,
+                        "title": f"Synthetic review {number}",
+                        "publisher": "Benchmark",
+                        "kind": "synthetic review",
+                        "date": "2025",
+                        "date_status": "stated",
+                        "date_basis": "Synthetic.",
+                        "event": "not stated",
+                        "reference_year": 2025,
+                        "words": len(text.split()),
+                        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                    }
+                ],
+            }
+        )
+        for p in range(0, 30, 3):
+            code = codes[(number + p) % len(codes)]
+            annotations.append([document_id, f"Item {p}-0 of review {number} notes", "", "", code, "endorses", "A", ""])
+    metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with (project / "data" / "coding" / "annotations.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(annotations)
+    script = """
+import csv
+from analysis import coding, sampling
+stored = {r["sentence_id"] for r in coding.read_rows(coding.SAMPLE)}
+new = [s for s in sampling.draw_sample() if s not in stored]
+document_of = {s: s.rsplit("-p", 1)[0] for s in new}
+final = coding.load_annotations()
+with open(coding.SAMPLE, "a", newline="") as handle:
+    csv.writer(handle, lineterminator="\\n").writerows([s, document_of[s]] for s in new)
+for path in (coding.FIRST_CODING, coding.SECOND_CODING):
+    with open(path, "a", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\\n")
+        for s in new:
+            mine = final[final["sentence_id"] == s]
+            writer.writerows([[s, r.code, r.stance, ""] for r in mine.itertuples()] or [[s, "", "", ""]])
+"""
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    subprocess.run([sys.executable, "-c", script], cwd=project, env=env, check=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument("--skip-lighthouse", action="store_true")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="book-bench-"))
+    figures: dict[str, object] = {"cores": os.cpu_count()}
+    try:
+        project = copy_project(work / "project")
+        say("clean build (a fresh copy of the project)")
+        figures["clean_build_s"] = clean = timed_build(project)
+        say(f"clean build: {clean:.0f} s; now a rebuild with no change")
+        figures["no_change_rebuild_s"] = same = timed_build(project)
+        figures["no_change_ratio"] = round(same / clean, 3)
+        document_id, sentence_id, code = change_one_row(project)
+        say(f"no-change rebuild: {same:.1f} s; now a rebuild after one annotation row changed ({sentence_id})")
+        figures["one_row_rebuild_s"] = timed_build(project)
+        figures["one_row_change_on_page"] = shows_change(project, document_id, sentence_id, code)
+        if not args.skip_tests:
+            say("the test suite (make test's pytest)")
+            figures["test_suite_s"] = test_suite_seconds()
+        say("page weights" + ("" if args.skip_lighthouse else " and Lighthouse scores (about 20 s a page)"))
+        figures["pages"] = measure_pages(project / "_build" / "html", not args.skip_lighthouse, work)
+        if not args.skip_scaling:
+            scaling = {}
+            for size in SCALING_SIZES:
+                copy = copy_project(work / f"scaling-{size}")
+                if size > 5:
+                    add_synthetic_documents(copy, size - 5)
+                say(f"clean build of a {size}-document corpus")
+                scaling[size] = timed_build(copy)
+                shutil.rmtree(copy)
+            figures["scaling_build_s"] = scaling
+            figures["scaling_40_over_5"] = round(scaling[40] / scaling[5], 2)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(figures)
+    return 0
+
+
+def report(figures: dict) -> None:
+    print("\n== make bench ==")
+    print(f"machine: {figures['cores']} cores")
+    print(f"clean build:             {figures['clean_build_s']:7.1f} s")
+    ratio, shown = figures["no_change_ratio"], figures["one_row_change_on_page"]
+    print(f"no-change rebuild:       {figures['no_change_rebuild_s']:7.1f} s  (ratio {ratio}; target <= 0.15)")
+    print(f"one-row change rebuild:  {figures['one_row_rebuild_s']:7.1f} s  (the change is on the page: {shown})")
+    if "test_suite_s" in figures:
+        print(f"test suite:              {figures['test_suite_s']:7.1f} s")
+    print("\npage                                   bytes   kind   " + "  ".join(f"{k[:5]:>5}" for k in TARGETS))
+    for row in figures["pages"]:
+        scores = "  ".join(f"{row[k]:5.2f}" if k in row else "    -" for k in TARGETS)
+        print(f"{row['page']:<36} {row['bytes']:>8,}  {row['kind']:<5}  {scores}")
+    if "scaling_build_s" in figures:
+        sizes = "  ".join(f"{n} docs {s:.0f} s" for n, s in figures["scaling_build_s"].items())
+        print(f"\nscaling (clean build): {sizes}; 40/5 = {figures['scaling_40_over_5']} (target <= 3)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
