@@ -22,7 +22,7 @@ book: $(INSTALLED)
 test: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 serve: book
 	@echo "[make] previewing on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
@@ -35,6 +35,11 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Rewrite tests/golden/ from the book's notebooks and their fresh outputs; review `git diff` before committing.
+regen: $(INSTALLED)
+	$(PY) -m pytest "tests/test_golden.py::test_golden_outputs_match_a_fresh_execution" --nb-force-regen -q -n auto
+	$(PY) -m pytest tests/test_golden.py -q -n auto
 
 # Speed and weight figures (build times, page bytes, Lighthouse, scaling): about 45 minutes.
 bench: $(INSTALLED)

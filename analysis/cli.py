@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis build | validate | export DIR | sentences | suggest DOC``.
+"""Command line: ``python -m analysis build | validate | export DIR | sentences | suggest DOC | sample DOC``.
 
 ``validate`` runs every data check and prints ``file:row:column: message`` lines;
 it exits non-zero when any check fails.
@@ -112,10 +112,12 @@ def build() -> int:
 
 def validate(annotations: Path | None = None) -> int:
     """Run every data check; print problems as file:row:column: message."""
-    from analysis import coding, indices
+    from analysis import coding, corpus, indices
 
-    progress("validating codebook, rubrics, errata and annotations")
-    problems = coding.validate_codebook() + coding.validate_errata()
+    progress("validating sources, codebook, rubrics, errata and annotations")
+    problems = corpus.validate_sources()
+    if not problems:
+        problems += coding.validate_codebook() + coding.validate_errata()
     if not problems:
         problems += indices.validate_rubrics(coding.codes())
     if not problems:
@@ -144,19 +146,40 @@ def export(directory: Path) -> int:
     return 0
 
 
+def is_known(document_id: str) -> bool:
+    """Whether sources.yaml lists the document; if not, say which ones it lists."""
+    from analysis import corpus
+
+    known = [d.id for d in corpus.load_documents()]
+    if document_id not in known:
+        print(f"unknown document {document_id!r}; known: {', '.join(known)}")
+    return document_id in known
+
+
 def suggest(document_id: str) -> int:
     """Print the keyword coder's candidate codes for one document: a starting point
     for coding a new source, never a substitute for reading every sentence."""
     from analysis import coding, corpus, measures
 
-    known = [d.id for d in corpus.load_documents()]
-    if document_id not in known:
-        print(f"unknown document {document_id!r}; known: {', '.join(known)}")
+    if not is_known(document_id):
         return 1
     text = {s.id: s.text for s in corpus.load_document(document_id).sentences}
     candidates = measures.keyword_coding(coding.codes())
     for row in candidates[candidates["sentence_id"].isin(text.keys())].itertuples():
         print(f"{row.sentence_id}\t{row.code}\t{text[row.sentence_id]}")
+    return 0
+
+
+def sample(document_id: str) -> int:
+    """Print the rows of reliability/sample.csv that the recorded rule draws for one
+    document: what to add to the sample when a source is added."""
+    from analysis import sampling
+
+    if not is_known(document_id):
+        return 1
+    for sentence_id in sampling.draw_sample():
+        if sentence_id.rsplit("-p", 1)[0] == document_id:
+            print(f"{sentence_id},{document_id}")
     return 0
 
 
@@ -182,11 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("sentences", help="list every sentence with its id (tab-separated)")
     hint = commands.add_parser("suggest", help="keyword-coder candidate codes for one document")
     hint.add_argument("document_id")
+    draw = commands.add_parser("sample", help="the reliability sample rows (sample.csv) of one document")
+    draw.add_argument("document_id")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate(args.annotations)
     if args.command == "export":
         return export(args.directory)
-    if args.command == "suggest":
-        return suggest(args.document_id)
+    if args.command in ("suggest", "sample"):
+        return {"suggest": suggest, "sample": sample}[args.command](args.document_id)
     return {"build": build, "sentences": list_sentences}[args.command]()

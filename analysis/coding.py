@@ -9,48 +9,23 @@ quote is found in its document. Every problem is reported as
 
 from __future__ import annotations
 
-import csv
 import difflib
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jsonschema
 import pandas as pd
 import yaml
 
 from analysis import corpus
-from analysis.paths import CODING_DIR, ROOT, SCHEMAS_DIR
+from analysis.datafiles import DataError, Problem, check_table, locate, read_checked_yaml, read_rows, table_schema
+from analysis.paths import CODING_DIR
 
 CODEBOOK = CODING_DIR / "codebook.yaml"
 ANNOTATIONS = CODING_DIR / "annotations.csv"
 ERRATA = CODING_DIR / "errata.csv"
 STANCES = ("endorses", "implements", "describes", "questions")
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    row: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        try:
-            name = self.path.resolve().relative_to(ROOT)
-        except ValueError:
-            name = self.path
-        return f"{name}:{self.row}:{self.column}: {self.message}"
-
-
-class DataError(Exception):
-    """Raised with every problem found, so all of them can be fixed in one pass."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -64,21 +39,7 @@ class Anchor:
 
 
 def read_codebook(path: Path = CODEBOOK) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def read_checked_yaml(path: Path, schema_name: str, what: str) -> tuple[dict | None, list[Problem]]:
-    """A YAML data file and its JSON Schema problems (the file's line where it cannot be parsed)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
-        return None, [Problem(path, line, 1, f"cannot read the {what}: {error}")]
-    schema = json.loads((SCHEMAS_DIR / schema_name).read_text(encoding="utf-8"))
-    return data, [
-        Problem(path, 1, 1, f"{'/'.join(map(str, e.absolute_path)) or what}: {e.message}")
-        for e in jsonschema.Draft202012Validator(schema).iter_errors(data)
-    ]
+    return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
 
 
 def validate_codebook(path: Path = CODEBOOK) -> list[Problem]:
@@ -88,17 +49,20 @@ def validate_codebook(path: Path = CODEBOOK) -> list[Problem]:
         return problems
     seen: set[str] = set()
     documents = {d.id for d in corpus.load_documents()}
-    for dimension in book["dimensions"]:
-        for code in dimension["codes"]:
+    for d, dimension in enumerate(book["dimensions"]):
+        for c, code in enumerate(dimension["codes"]):
             where = f"{dimension['id']}/{code['id']}"
+            place = ("dimensions", d, "codes", c)
             if code["id"] in seen:
-                problems.append(Problem(path, 1, 1, f"{where}: duplicate code id"))
+                problems.append(Problem(path, *locate(path, *place, "id"), f"{where}: duplicate code id"))
             seen.add(code["id"])
             example = code["example"]
             if example["document"] not in documents:
-                problems.append(Problem(path, 1, 1, f"{where}: unknown document {example['document']!r}"))
+                line, column = locate(path, *place, "example", "document")
+                problems.append(Problem(path, line, column, f"{where}: unknown document {example['document']!r}"))
             elif not find_quote(example["document"], example["quote"]):
-                problems.append(Problem(path, 1, 1, f"{where}: example quote not found verbatim"))
+                line, column = locate(path, *place, "example", "quote")
+                problems.append(Problem(path, line, column, f"{where}: example quote not found verbatim"))
     return problems
 
 
@@ -131,58 +95,6 @@ def codes() -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-# --- CSV tables -------------------------------------------------------------
-
-
-def table_schema(name: str, **enums: list[str]) -> dict:
-    """A Frictionless Table Schema from data/schemas, with enum constraints filled in."""
-    schema = json.loads((SCHEMAS_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
-    for field in schema["fields"]:
-        if field["name"] in enums:
-            field.setdefault("constraints", {})["enum"] = list(enums[field["name"]])
-    return schema
-
-
-def _line_of_byte(path: Path, offset: int) -> int:
-    return path.read_bytes()[:offset].count(b"\n") + 1
-
-
-def check_table(path: Path, schema: dict) -> list[Problem]:
-    """Structure and cell constraints of a CSV file (Frictionless), as Problems."""
-    from frictionless import Resource, Schema, validate
-
-    if not path.exists():
-        return [Problem(path, 0, 0, "file not found")]
-    if not path.read_bytes().strip():
-        return [
-            Problem(
-                path, 1, 1, "file is empty; expected a header row: " + ",".join(f["name"] for f in schema["fields"])
-            )
-        ]
-    try:
-        path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = _line_of_byte(path, error.start)
-        return [Problem(path, line, 1, f"not UTF-8: byte {path.read_bytes()[error.start]:#x} cannot be decoded")]
-    resource = Resource(
-        path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), encoding="utf-8", format="csv"
-    )
-    report = validate(resource)
-    problems = []
-    for task in report.tasks:
-        for error in task.errors:
-            row = getattr(error, "row_number", None) or 1
-            column = getattr(error, "field_number", None) or 1
-            problems.append(Problem(path, row, column, error.message))
-    return problems
-
-
-def read_rows(path: Path) -> list[dict]:
-    """CSV rows as dicts of strings (empty cells as ''), in file order."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 # --- errata -----------------------------------------------------------------

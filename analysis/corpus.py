@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis.datafiles import Problem, locate, read_checked_yaml
 from analysis.paths import SOURCES_DIR, SOURCES_METADATA
 
 # A sentence may end in these characters (before any closing quote or bracket).
@@ -202,6 +203,43 @@ def sha256(path: Path) -> str:
 def word_count(text: str) -> int:
     """Whitespace-delimited words, as `wc -w` counts them."""
     return len(text.split())
+
+
+def validate_sources(path: Path = SOURCES_METADATA) -> list[Problem]:
+    """The metadata follows its schema, names each document once, and matches every
+    text it lists (file present, UTF-8, sha256 and word count); no text is unlisted."""
+    metadata, problems = read_checked_yaml(path, "sources.schema.json", "sources metadata")
+    if problems:
+        return problems
+    seen: set[str] = set()
+    listed: set[str] = set()
+    for i, source in enumerate(metadata["sources"]):
+        for j, doc in enumerate(source["documents"]):
+            place = ("sources", i, "documents", j)
+            if doc["id"] in seen:
+                problems.append(Problem(path, *locate(path, *place, "id"), f"document id {doc['id']} is used twice"))
+            seen.add(doc["id"])
+            listed.add(doc["file"])
+            text_path = path.parent / doc["file"]
+            if not text_path.is_file():
+                problems.append(Problem(path, *locate(path, *place, "file"), f"{doc['id']}: no file {text_path.name}"))
+                continue
+            try:
+                text = read_text(text_path)
+            except UnicodeDecodeError as error:
+                line = text_path.read_bytes()[: error.start].count(b"\n") + 1
+                problems.append(Problem(text_path, line, 1, f"{doc['id']}: the text is not UTF-8"))
+                continue
+            if sha256(text_path) != doc["sha256"]:
+                message = f"{doc['id']}: sha256 of {text_path.name} is {sha256(text_path)}; texts must stay verbatim"
+                problems.append(Problem(path, *locate(path, *place, "sha256"), message))
+            if word_count(text) != doc["words"]:
+                message = f"{doc['id']}: {text_path.name} has {word_count(text)} words"
+                problems.append(Problem(path, *locate(path, *place, "words"), message))
+    for text_path in sorted(path.parent.glob("*.txt")):
+        if text_path.name not in listed:
+            problems.append(Problem(text_path, 1, 1, f"{text_path.name} is not listed in {path.name}"))
+    return problems
 
 
 @cache

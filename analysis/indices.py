@@ -17,14 +17,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.coding import DataError, Problem, read_checked_yaml
+from analysis.datafiles import DataError, Problem, locate, read_checked_yaml
 from analysis.paths import CODING_DIR
 
 RUBRICS = CODING_DIR / "rubrics.yaml"
 
 
 def read_rubrics(path: Path = RUBRICS) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
 
 
 def validate_rubrics(codes: pd.DataFrame, path: Path = RUBRICS) -> list[Problem]:
@@ -34,22 +34,26 @@ def validate_rubrics(codes: pd.DataFrame, path: Path = RUBRICS) -> list[Problem]
     if problems:
         return problems
     if sorted(level["score"] for level in book["levels"]) != [0, 1, 2, 3]:
-        problems.append(Problem(path, 1, 1, "levels: give each score 0, 1, 2 and 3 once"))
+        problems.append(Problem(path, *locate(path, "levels"), "levels: give each score 0, 1, 2 and 3 once"))
     dimension_of = dict(zip(codes["code"], codes["dimension"], strict=True))
-    for index in book["indices"]:
+    for i, index in enumerate(book["indices"]):
         if index["dimension"] not in set(dimension_of.values()):
-            problems.append(Problem(path, 1, 1, f"{index['id']}: unknown dimension {index['dimension']!r}"))
+            line, column = locate(path, "indices", i, "dimension")
+            problems.append(Problem(path, line, column, f"{index['id']}: unknown dimension {index['dimension']!r}"))
         seen: set[str] = set()
-        for indicator in index["indicators"]:
+        for j, indicator in enumerate(index["indicators"]):
             where = f"{index['id']}/{indicator['id']}"
-            for code in indicator["codes"]:
+            for k, code in enumerate(indicator["codes"]):
+                faults = []
                 if code not in dimension_of:
-                    problems.append(Problem(path, 1, 1, f"{where}: unknown code {code!r}"))
+                    faults.append(f"{where}: unknown code {code!r}")
                 elif dimension_of[code] != index["dimension"]:
-                    problems.append(Problem(path, 1, 1, f"{where}: {code} is not a {index['dimension']} code"))
+                    faults.append(f"{where}: {code} is not a {index['dimension']} code")
                 if code in seen:
-                    problems.append(Problem(path, 1, 1, f"{where}: {code} serves two indicators"))
+                    faults.append(f"{where}: {code} serves two indicators")
                 seen.add(code)
+                for fault in faults:
+                    problems.append(Problem(path, *locate(path, "indices", i, "indicators", j, "codes", k), fault))
     return problems
 
 

@@ -172,18 +172,18 @@ def keyword_agreement(predicted: pd.DataFrame, human: pd.DataFrame, codes: pd.Da
 
 def reliability_results() -> pd.DataFrame:
     """Alpha of the stored first and second codings of the stored sample."""
-    from analysis import coding
+    from analysis import coding, datafiles
 
-    sample = [r["sentence_id"] for r in coding.read_rows(coding.SAMPLE)]
+    sample = [r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)]
     first, second = coding.sample_codes(coding.FIRST_CODING), coding.sample_codes(coding.SECOND_CODING)
     return reliability(first, second, sample, coding.codes())
 
 
 def sample_sizes(documents: pd.DataFrame) -> pd.DataFrame:
     """Per document: sentences, sentences sampled for the second coding, and the share."""
-    from analysis import coding
+    from analysis import coding, datafiles
 
-    sampled = pd.Series([r["document_id"] for r in coding.read_rows(coding.SAMPLE)]).value_counts()
+    sampled = pd.Series([r["document_id"] for r in datafiles.read_rows(coding.SAMPLE)]).value_counts()
     table = documents[["document_id", "sentences"]].copy()
     table["sampled"] = table["document_id"].map(sampled).fillna(0).astype(int)
     table["share"] = table["sampled"] / table["sentences"]
@@ -192,9 +192,9 @@ def sample_sizes(documents: pd.DataFrame) -> pd.DataFrame:
 
 def adjudication_summary() -> pd.DataFrame:
     """How the disagreements were settled: with the first coder, the second, or otherwise."""
-    from analysis import coding
+    from analysis import coding, datafiles
 
-    rows = coding.read_rows(coding.ADJUDICATION)
+    rows = datafiles.read_rows(coding.ADJUDICATION)
     outcome = [
         "as the first coder"
         if r["decision"] == r["first"]

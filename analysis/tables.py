@@ -170,9 +170,9 @@ def keyword_table(agreement: pd.DataFrame) -> pd.DataFrame:
 
 
 def errata_table() -> pd.DataFrame:
-    from analysis import coding
+    from analysis import coding, datafiles
 
-    errata = pd.DataFrame(coding.read_rows(coding.ERRATA))
+    errata = pd.DataFrame(datafiles.read_rows(coding.ERRATA))
     return present(errata, {"Document": "document_id", "Text reads": "wrong", "Read as": "reading", "Why": "reason"})
 
 
@@ -265,8 +265,10 @@ def _salience_cell(row) -> str:
 
 
 def _wide(table: pd.DataFrame, row_key: str, row_label: str, cell, url_column: str = "evidence_url") -> pd.DataFrame:
-    """Rows per ``row_key``, one column per source (time order) with its link column."""
+    """Rows per ``row_key``, one column per source (time order) with its link column
+    (the columns stay when no row qualifies, so an empty table still has its header)."""
     sources = list(dict.fromkeys(table["source"]))
+    columns = [row_label, *[name for source in sources for name in (source, f"{source} url")]]
     rows = []
     for _key, group in table.groupby(row_key, sort=False):
         by_source = {r.source: r for r in group.itertuples()}
@@ -276,7 +278,7 @@ def _wide(table: pd.DataFrame, row_key: str, row_label: str, cell, url_column: s
             row[source] = cell(found) if found is not None else "not raised"
             row[f"{source} url"] = getattr(found, url_column, "") if found is not None else ""
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def enforcement_grid(table: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import os
 import random
@@ -28,11 +27,10 @@ import time
 from pathlib import Path
 
 from analysis.paths import ROOT
-from tests.conftest import CHROMIUM, toc_pages
+from tests.conftest import CHROMIUM, add_synthetic_source, copy_project, toc_pages
 from tests.site_server import serve, transferred_bytes
 
 LIGHTHOUSE = "lighthouse@12.8.2"
-PROJECT_FILES = ("book", "analysis", "data", "_config.yml", "_toc.yml", "requirements.txt")
 SCALING_SIZES = (5, 10, 20, 40)
 TARGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 0.95}
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --no-first-run"
@@ -40,17 +38,6 @@ CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-n
 
 def say(message: str) -> None:
     print(f"[bench] {message}", flush=True)
-
-
-def copy_project(target: Path) -> Path:
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            ignore = shutil.ignore_patterns("__pycache__", "vega-bundle.js", ".ipynb_checkpoints")
-            shutil.copytree(source, target / name, ignore=ignore)
-        else:
-            shutil.copy(source, target / name)
-    return target
 
 
 def timed_build(project: Path) -> float:
@@ -106,7 +93,7 @@ def shows_change(project: Path, document_id: str, sentence_id: str, code: str) -
 
 def test_suite_seconds() -> float:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"], cwd=ROOT)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         say("the test suite FAILED (its time is still shown)")
@@ -142,7 +129,8 @@ def measure_pages(site: Path, run_lighthouse: bool, reports: Path) -> list[dict]
             if run_lighthouse:
                 row |= lighthouse(base_url + page_path, reports / (page_path.replace("/", "_") + ".json"))
             rows.append(row)
-            say(f"{page_path}: {row}")
+            scores = ", ".join(f"{name} {row[name]}" for name in TARGETS if name in row)
+            say(f"{page_path}: {row['bytes']:,} bytes ({row['kind']} page){'; ' + scores if scores else ''}")
         browser.close()
     return rows
 
@@ -172,8 +160,6 @@ def add_synthetic_documents(project: Path, count: int) -> None:
     import yaml
 
     rng = random.Random(count)
-    metadata_path = project / "data" / "sources" / "sources.yaml"
-    metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8"))
     codes = [
         c["id"]
         for d in yaml.safe_load((project / "data/coding/codebook.yaml").read_text())["dimensions"]
@@ -182,43 +168,16 @@ def add_synthetic_documents(project: Path, count: int) -> None:
     annotations = []
     for number in range(count):
         source_id = "Z" + chr(65 + number // 26) + chr(65 + number % 26)
-        document_id = f"{source_id}-2025"
-        text = synthetic_text(rng, number)
-        path = project / "data" / "sources" / f"{document_id}.txt"
-        path.write_text(text, encoding="utf-8")
-        metadata["sources"].append(
-            {
-                "id": source_id,
-                "label": f"Synthetic {number}",
-                "name": f"Synthetic source {number}",
-                "documents": [
-                    {
-                        "id": document_id,
-                        "file": path.name,
-                        "title": f"Synthetic review {number}",
-                        "publisher": "Benchmark",
-                        "kind": "synthetic review",
-                        "date": "2025",
-                        "date_status": "stated",
-                        "date_basis": "Synthetic.",
-                        "event": "not stated",
-                        "reference_year": 2025,
-                        "words": len(text.split()),
-                        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-                    }
-                ],
-            }
-        )
+        document_id = add_synthetic_source(project, source_id, f"Synthetic {number}", synthetic_text(rng, number))
         for p in range(0, 30, 3):
             code = codes[(number + p) % len(codes)]
             annotations.append([document_id, f"Item {p}-0 of review {number} notes", "", "", code, "endorses", "A", ""])
-    metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with (project / "data" / "coding" / "annotations.csv").open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(annotations)
     script = """
 import csv
-from analysis import coding, sampling
-stored = {r["sentence_id"] for r in coding.read_rows(coding.SAMPLE)}
+from analysis import coding, datafiles, sampling
+stored = {r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)}
 new = [s for s in sampling.draw_sample() if s not in stored]
 document_of = {s: s.rsplit("-p", 1)[0] for s in new}
 final = coding.load_annotations()

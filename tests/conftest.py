@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 from analysis import cli
 from analysis.paths import ROOT
@@ -25,6 +27,9 @@ REQUIRED_DERIVED = (
 # Tables that show the method (the rubric), not the sources.
 METHOD_TABLES = ("tbl-index-levels", "tbl-hr-rubric", "tbl-enforcement-rubric")
 
+# What a build reads: enough for a working copy of the project.
+PROJECT_FILES = ("book", "analysis", "data", "_config.yml", "_toc.yml", "requirements.txt", "Makefile")
+
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -37,7 +42,11 @@ def toc_pages() -> list[str]:
 
 @pytest.fixture(scope="session")
 def site() -> Path:
-    code = cli.build()
+    """The built site. Under pytest-xdist every worker asks; the lock lets the first
+    build and the others find it up to date."""
+    cli.BUILD_DIR.mkdir(exist_ok=True)
+    with FileLock(cli.BUILD_DIR / ".build.lock"):
+        code = cli.build()
     assert code == 0, "the strict book build failed; its output is above"
     return cli.SITE_DIR
 
@@ -50,3 +59,44 @@ def chromium_path() -> str:
             pytest.fail(message + " — required under CI=true")
         pytest.skip(message + " to run the browser tests")
     return CHROMIUM
+
+
+def copy_project(target: Path, names: tuple[str, ...] = PROJECT_FILES) -> Path:
+    """A working copy of the project (without caches or generated files), to change freely."""
+    ignore = shutil.ignore_patterns("__pycache__", "vega-bundle.js", ".ipynb_checkpoints")
+    for name in names:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=ignore)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target / name)
+    return target
+
+
+def add_synthetic_source(project: Path, source_id: str, label: str, text: str, year: int = 2025) -> str:
+    """Add a one-document source to a project copy as data only (text and metadata
+    entry with its checksum and word count); returns the document id."""
+    document_id = f"{source_id}-{year}"
+    path = project / "data" / "sources" / f"{document_id}.txt"
+    path.write_text(text, encoding="utf-8")
+    metadata_path = project / "data" / "sources" / "sources.yaml"
+    metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8"))
+    document = {
+        "id": document_id,
+        "file": path.name,
+        "title": f"{label} drugs review",
+        "publisher": label,
+        "kind": "synthetic review",
+        "date": str(year),
+        "date_status": "stated",
+        "date_basis": "Synthetic.",
+        "event": "not stated",
+        "reference_year": year,
+        "words": len(text.split()),
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
+    source = {"id": source_id, "label": label, "name": f"{label} (synthetic, for the tests)", "documents": [document]}
+    metadata["sources"].append(source)
+    metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return document_id

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from analysis import cli, coding, corpus, measures
+from analysis import cli, coding, corpus, datafiles, measures
 from analysis.paths import ROOT
 from tests.conftest import toc_pages
 
@@ -138,7 +138,7 @@ def test_a_data_change_reaches_the_page_despite_a_warm_cache(site, tmp_path):
     for name in ("book", "analysis", "data", "_build"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("html", "staging"))
     annotations = coding.load_annotations()
-    sample = {r["sentence_id"] for r in coding.read_rows(coding.SAMPLE)}
+    sample = {r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)}
     per_sentence = annotations.groupby("sentence_id").size()
     lonely = [i for i, n in per_sentence.items() if n == 1 and i not in sample]
     drop = annotations.index[annotations["sentence_id"] == lonely[0]][0]

@@ -5,7 +5,6 @@ import ast
 import html
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import yaml
 
 from analysis import coding, corpus, evidence, exhibits, results
 from analysis.paths import ROOT
-from tests.conftest import METHOD_TABLES, REQUIRED_DERIVED
+from tests.conftest import METHOD_TABLES, REQUIRED_DERIVED, add_synthetic_source, copy_project
 
 BOOK = ROOT / "book"
 
@@ -139,36 +138,8 @@ Nitazenes are a growing danger in the region.
 
 def test_a_fifth_source_reaches_every_finding_without_a_code_change(tmp_path):
     """A synthetic fifth source, added as data only, is in every derived table and exhibit."""
-    for name in ("analysis", "data"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    text = tmp_path / "data" / "sources" / "fifth.txt"
-    text.write_text(FIFTH_TEXT, encoding="utf-8")
-    metadata_path = tmp_path / "data" / "sources" / "sources.yaml"
-    metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8"))
-    metadata["sources"].append(
-        {
-            "id": "ZZ",
-            "label": "Test Region",
-            "name": "A synthetic source for the tests",
-            "documents": [
-                {
-                    "id": "ZZ-2025",
-                    "file": "fifth.txt",
-                    "title": "Regional drugs review",
-                    "publisher": "Test Region",
-                    "kind": "test review",
-                    "date": "2025",
-                    "date_status": "stated",
-                    "date_basis": "Synthetic.",
-                    "event": "not stated",
-                    "reference_year": 2025,
-                    "words": len(FIFTH_TEXT.split()),
-                    "sha256": corpus.sha256(text),
-                }
-            ],
-        }
-    )
-    metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    copy_project(tmp_path, ("analysis", "data"))
+    add_synthetic_source(tmp_path, "ZZ", "Test Region", FIFTH_TEXT)
     with (tmp_path / "data" / "coding" / "annotations.csv").open("a", encoding="utf-8") as handle:
         handle.write("ZZ-2025,Partnership working with health services,,,enf_partnerships,implements,A,\n")
         handle.write("ZZ-2025,Officers now carry naloxone on every shift,,,hr_naloxone,implements,A,\n")

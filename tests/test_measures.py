@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import coding, corpus, measures, sampling
+from analysis import coding, corpus, datafiles, measures, sampling
 
 
 def test_alpha_matches_krippendorffs_formula_worked_by_hand():
@@ -63,7 +63,7 @@ def test_keyword_coder_reads_through_the_errata():
 
 
 def test_the_stored_sample_is_what_the_recorded_seed_draws():
-    stored = [r["sentence_id"] for r in coding.read_rows(coding.SAMPLE)]
+    stored = [r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)]
     assert stored == sampling.draw_sample()
     assert stored != sampling.draw_sample(seed=sampling.protocol()["seed"] + 1)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import synthesis, threats
+from analysis import synthesis, tables, threats
 
 SOURCES = pd.DataFrame({"source_id": ["A", "B", "C"], "reference_year": [2013, 2019, 2024]})
 
@@ -65,6 +65,15 @@ def test_convergence_classifies_shared_contested_and_distinct_themes():
         "self_doubt": synthesis.DISTINCT,  # one source both for and against: not a contest between sources
         "mostly_for": synthesis.SHARED,  # one sceptical sentence among five in favour does not make a contest
     }
+
+
+def test_no_qualifying_theme_gives_an_empty_table_with_its_header():
+    """Many sources, none sharing, contesting or alone on a theme (as a larger corpus may be)."""
+    table = pd.DataFrame(rows("partial", [1, 1, 0]) + rows("other", [0, 2, 2]))
+    found = synthesis.convergence(table)
+    assert found.empty
+    shown = tables.convergence(found.assign(dimension_label=[]))
+    assert list(shown.columns) == ["Theme", "Question", "Pattern"] and shown.empty
 
 
 def test_cosine_similarity_by_hand():
