@@ -20,11 +20,22 @@ from analysis.paths import SOURCES_DIR, SOURCES_METADATA
 
 # A sentence may end in these characters (before any closing quote or bracket).
 TERMINAL = ".?!"
-# Abbreviations whose full stop never ends a sentence in these texts.
-ABBREVIATIONS = {"e.g.", "i.e.", "cf.", "mod.", "etc.", "vs.", "no.", "art.", "op.", "dr.", "mr.", "ms."}
+# Abbreviations whose full stop does not end a sentence: those of these texts, and
+# the common English ones a new source may bring (titles and ranks, months,
+# references, company words). Lower case; matched on the word before the stop.
+ABBREVIATIONS = {
+    *("e.g.", "i.e.", "cf.", "mod.", "etc.", "vs.", "no.", "art.", "op.", "dr.", "mr.", "ms."),
+    *("mrs.", "prof.", "rev.", "hon.", "gen.", "col.", "capt.", "lt.", "sgt.", "cpl.", "insp.", "supt."),
+    *("det.", "cst.", "pc.", "st.", "jr.", "sr.", "no.", "nos.", "fig.", "figs.", "p.", "pp.", "para."),
+    *("paras.", "vol.", "ch.", "sec.", "ed.", "eds.", "al.", "approx.", "est.", "dept.", "govt."),
+    *("co.", "corp.", "inc.", "ltd.", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep."),
+    *("sept.", "oct.", "nov.", "dec."),
+}
 # Dotted initialisms such as U.S., U.N., E.U., I.N.C.B.
 INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 BULLET = re.compile(r"\s*(?:[-–•]|\d+\.)\s+")
+# A numbered heading without '#', such as "3. Findings" or "2.4 Drugs online".
+NUMBERED_HEADING = re.compile(r"\s*\d+(?:\.\d+)*\.?\s+[A-Z]")
 # A heading marker or list marker that opens a paragraph.
 LEADING = re.compile(r"^\s*(?:#+\s*|(?:[-–•]|\d+\.)\s+)")
 # Inline markup of the extracted texts, removable piece by piece (a span may cut a pair).
@@ -80,6 +91,11 @@ def clean(raw: str) -> str:
     return strip_markup(raw).strip()
 
 
+def _heading_text(raw: str) -> str:
+    """Reading text of a heading: its '#' marker goes, its section number stays."""
+    return strip_markup(re.sub(r"^\s*#+\s*", "", raw), at_paragraph_start=False).strip()
+
+
 def _lines(text: str):
     """Yield (start, end, line) for every line, ends excluding the newline."""
     pos = 0
@@ -117,6 +133,9 @@ def _paragraph_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[list] = []
     for _, _, lines in _blocks(text):
         first = lines[0][2]
+        if _is_numbered_heading(lines, text, spans):
+            spans.append([lines[0][0], lines[0][1], "heading"])
+            continue
         if BULLET.match(first):
             for start, end, line in lines:
                 if BULLET.match(line) or not spans or spans[-1][2] != "item":
@@ -132,6 +151,18 @@ def _paragraph_spans(text: str) -> list[tuple[int, int, str]]:
             continue
         spans.append([start, end, _kind(text[start:end])])
     return [tuple(s) for s in spans]
+
+
+def _is_numbered_heading(lines: list, text: str, spans: list[list]) -> bool:
+    """A numbered line standing alone, short and without a full stop, that no lead-in
+    (a paragraph ending in ':') or earlier list item introduces: a section heading."""
+    line = lines[0][2]
+    if len(lines) > 1 or not NUMBERED_HEADING.match(line) or _ends_sentence(line) or len(line.split()) > 12:
+        return False
+    if re.search(r"[.?!]\s", BULLET.sub("", line, count=1)):  # a numbered item of sentences
+        return False
+    introduced = spans and (spans[-1][2] == "item" or text[spans[-1][0] : spans[-1][1]].rstrip().endswith(":"))
+    return not introduced
 
 
 def _kind(block: str) -> str:
@@ -174,6 +205,7 @@ def split_document(document_id: str, text: str) -> list[Paragraph]:
     for pnum, (pstart, pend, kind) in enumerate(_paragraph_spans(text), start=1):
         pid = f"{document_id}-p{pnum:03d}"
         spans = [(pstart, pend)] if kind == "heading" else _sentence_spans(text, pstart, pend)
+        read = _heading_text if kind == "heading" else clean
         sentences = tuple(
             Sentence(
                 id=f"{pid}-s{snum:02d}",
@@ -183,11 +215,11 @@ def split_document(document_id: str, text: str) -> list[Paragraph]:
                 start=s,
                 end=e,
                 raw=text[s:e],
-                text=clean(text[s:e]),
+                text=read(text[s:e]),
             )
             for snum, (s, e) in enumerate(spans, start=1)
         )
-        paragraphs.append(Paragraph(pid, document_id, pnum, kind, pstart, pend, clean(text[pstart:pend]), sentences))
+        paragraphs.append(Paragraph(pid, document_id, pnum, kind, pstart, pend, read(text[pstart:pend]), sentences))
     return paragraphs
 
 

@@ -1,6 +1,8 @@
 """Paragraph and sentence splitting, on the hard cases these texts contain."""
 
+import csv
 import re
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +130,62 @@ def test_no_text_paragraph_starts_in_lower_case(documents):
         for paragraph in document.paragraphs:
             if paragraph.kind != "item":
                 assert not paragraph.text[:1].islower(), paragraph.id
+
+
+def test_common_abbreviations_do_not_end_a_sentence():
+    """On text that is not in the corpus: titles, ranks, months, references, times."""
+    text = (
+        "Sgt. Patel and Dr. Okafor met Insp. Lee on Jan. 12 at St. Mary's. "
+        "They read Fig. 3 and No. 4 of the report, pp. 10–12. "
+        "The review met at 3 p.m. Monday and closed. Prof. Gray agreed."
+    )
+    assert sentences(text) == [
+        "Sgt. Patel and Dr. Okafor met Insp. Lee on Jan. 12 at St. Mary's.",
+        "They read Fig. 3 and No. 4 of the report, pp. 10–12.",
+        "The review met at 3 p.m. Monday and closed.",
+        "Prof. Gray agreed.",
+    ]
+
+
+def test_numbered_headings_without_a_hash_are_headings_and_numbered_lists_stay_lists():
+    text = (
+        "1. Introduction\n\nThe review covers 2020. It is short.\n\n2.4 Drugs online\n\nSales moved online.\n\n"
+        "The plan is to:\n\n1. Reduce harm\n\n2. Cut supply\n\nIt was agreed.\n\n3. Findings\n\nPolice seized more.\n"
+    )
+    kinds = [(p.kind, p.text) for p in split_document("T-2000", text)]
+    assert kinds == [
+        ("heading", "1. Introduction"),
+        ("text", "The review covers 2020. It is short."),
+        ("heading", "2.4 Drugs online"),
+        ("text", "Sales moved online."),
+        ("text", "The plan is to:"),
+        ("item", "Reduce harm"),
+        ("item", "Cut supply"),
+        ("text", "It was agreed."),
+        ("heading", "3. Findings"),
+        ("text", "Police seized more."),
+    ]
+
+
+def test_the_five_documents_keep_every_sentence_id_kind_and_span():
+    """The stored reliability sample and both codings are keyed by these ids; a change
+    to the splitter must not move them (tests/pinned_sentences.csv, written once)."""
+    with (Path(__file__).parent / "pinned_sentences.csv").open(encoding="utf-8", newline="") as handle:
+        pinned = [tuple(row.values()) for row in csv.DictReader(handle)]
+    now = [
+        (s.id, p.kind, str(s.start), str(s.end))
+        for d in corpus.load_documents()
+        if d.id in {row[0].rsplit("-p", 1)[0] for row in pinned}
+        for p in d.paragraphs
+        for s in p.sentences
+    ]
+    assert now == pinned
+
+
+def test_the_two_known_splitting_faults_are_as_the_method_records_them():
+    """Fixing either would move sentence ids (and so the stored sample): they are kept and
+    recorded. The run-together sentences are read apart through the errata."""
+    sentence = {s.id: (p.kind, s.raw) for p in corpus.load_document("CH-2013b").paragraphs for s in p.sentences}
+    assert "partnerships.High levels" in sentence["CH-2013b-p017-s04"][1]
+    assert sentence["CH-2013b-p028-s01"][0] == "heading"
+    assert sentence["CH-2013b-p028-s01"][1].startswith("Are there any plans to look at the regulation")
