@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis build | validate | export DIR | sentences | suggest DOC | sample DOC``.
+"""Command line: ``python -m analysis build | validate | export DIR | add-source FILE | sentences | suggest | sample``.
 
 ``validate`` runs every data check and prints ``file:row:column: message`` lines;
 it exits non-zero when any check fails.
@@ -183,6 +183,33 @@ def sample(document_id: str) -> int:
     return 0
 
 
+def add_source(args: argparse.Namespace) -> int:
+    """Add a document as data, then list its sentences with the keyword coder's
+    candidate codes: the reading list for coding it."""
+    from analysis import add_source as adding
+    from analysis import coding, corpus, measures
+
+    fields = {k: v for k, v in vars(args).items() if k not in ("command", "file", "document_id")}
+    problems = adding.add_source(args.file, args.document_id, **fields)
+    for problem in problems:
+        print(problem)
+    if problems:
+        progress("nothing was written")
+        return 1
+    corpus.load_metadata.cache_clear()
+    corpus._load_documents.cache_clear()
+    document = corpus.load_document(args.document_id)
+    progress(f"added {args.document_id}: data/sources/{document.path.name} and its entry in sources.yaml")
+    candidates = measures.keyword_coding(coding.codes())
+    codes_of = candidates.groupby("sentence_id")["code"].agg(", ".join).to_dict()
+    for paragraph in document.paragraphs:
+        for sentence in paragraph.sentences:
+            hint = codes_of.get(sentence.id, "")
+            print(f"{sentence.id}\t{paragraph.kind}\t{sentence.text}" + (f"\t[candidates: {hint}]" if hint else ""))
+    progress(f"next: code every sentence in annotations.csv; then `python -m analysis sample {args.document_id}`")
+    return 0
+
+
 def list_sentences() -> int:
     """Print every sentence with its id: the reading list for coders."""
     from analysis import corpus
@@ -205,6 +232,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("sentences", help="list every sentence with its id (tab-separated)")
     hint = commands.add_parser("suggest", help="keyword-coder candidate codes for one document")
     hint.add_argument("document_id")
+    add = commands.add_parser("add-source", help="add a document: copy its text, write its metadata, list it")
+    add.add_argument("file", type=Path, help="the document's text, UTF-8")
+    add.add_argument("--id", dest="document_id", required=True, help="document id, e.g. XX-2025 (source XX)")
+    for name in ("title", "publisher", "kind", "date", "date-basis"):
+        add.add_argument(f"--{name}", required=True)
+    add.add_argument("--date-status", choices=["stated", "inferred"], required=True)
+    add.add_argument("--event", default="not stated")
+    add.add_argument("--reference-year", type=int, help="the year the document speaks of (default: its date's)")
+    add.add_argument("--source-label", help="short label of a new source, e.g. 'Scotland'")
+    add.add_argument("--source-name", help="full name of a new source's body")
     draw = commands.add_parser("sample", help="the reliability sample rows (sample.csv) of one document")
     draw.add_argument("document_id")
     args = parser.parse_args(argv)
@@ -212,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         return validate(args.annotations)
     if args.command == "export":
         return export(args.directory)
+    if args.command == "add-source":
+        return add_source(args)
     if args.command in ("suggest", "sample"):
         return {"suggest": suggest, "sample": sample}[args.command](args.document_id)
     return {"build": build, "sentences": list_sentences}[args.command]()

@@ -277,9 +277,9 @@ def validate_reliability() -> list[Problem]:
     problems = check_table(SAMPLE, table_schema("sample", sentence_id=sentence_ids))
     if problems:
         return problems
-    sample = [r["sentence_id"] for r in read_rows(SAMPLE)]
-    if sample != sampling.draw_sample():
-        problems.append(Problem(SAMPLE, 2, 1, "sample differs from the one the recorded seed and rule draw"))
+    rows = read_rows(SAMPLE)
+    sample = [r["sentence_id"] for r in rows]
+    problems += _check_sample(rows, sampling.draw_sample())
     code_ids = list(codes()["code"])
     for path in (FIRST_CODING, SECOND_CODING):
         table = check_table(path, table_schema("sample_coding", sentence_id=sample, code=code_ids, stance=STANCES))
@@ -326,6 +326,30 @@ def validate_reliability() -> list[Problem]:
                     ANNOTATIONS, 0, 0, f"{key}: both coders gave {first.get(key, ABSENT)!r}, the final coding differs"
                 )
             )
+    return problems
+
+
+def _check_sample(rows: list[dict], drawn: list[str]) -> list[Problem]:
+    """Each document's stored sample is the one the recorded rule draws (row order free)."""
+    document_of = {s: s.rsplit("-p", 1)[0] for s in drawn}
+    stored: dict[str, set[str]] = {}
+    first_row: dict[str, int] = {}
+    for row_number, row in enumerate(rows, start=2):
+        document = row["sentence_id"].rsplit("-p", 1)[0]
+        stored.setdefault(document, set()).add(row["sentence_id"])
+        first_row.setdefault(document, row_number)
+    problems = []
+    for document in dict.fromkeys([*document_of.values(), *stored]):
+        expected = {s for s in drawn if document_of[s] == document}
+        if stored.get(document, set()) != expected:
+            missing = sorted(expected - stored.get(document, set()))
+            extra = sorted(stored.get(document, set()) - expected)
+            message = (
+                f"the sample of {document} is not the one the recorded seed and rule draw "
+                f"(missing {', '.join(missing) or 'none'}; not drawn {', '.join(extra) or 'none'}); "
+                f"`python -m analysis sample {document}` prints it"
+            )
+            problems.append(Problem(SAMPLE, first_row.get(document, 0), 1, message))
     return problems
 
 

@@ -55,13 +55,18 @@ def read_checked_yaml(path: Path, schema_name: str, what: str) -> tuple[dict | N
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = getattr(error, "problem", None) or str(error)
         return None, [Problem(path, line, column, f"cannot read the {what}: {reason}")]
+    return data, schema_problems(path, data, tree, schema_name, what)
+
+
+def schema_problems(path: Path, data, tree: yaml.Node, schema_name: str, what: str) -> list[Problem]:
+    """JSON Schema problems of parsed YAML, each at the line and column of its value."""
     schema = json.loads((SCHEMAS_DIR / schema_name).read_text(encoding="utf-8"))
     problems = []
     for error in jsonschema.Draft202012Validator(schema).iter_errors(data):
         line, column = yaml_position(tree, error.absolute_path)
         where = "/".join(map(str, error.absolute_path)) or what
         problems.append(Problem(path, line, column, f"{where}: {error.message}"))
-    return data, problems
+    return problems
 
 
 def yaml_position(tree: yaml.Node | None, keys) -> tuple[int, int]:

@@ -68,6 +68,16 @@ def test_the_stored_sample_is_what_the_recorded_seed_draws():
     assert stored != sampling.draw_sample(seed=sampling.protocol()["seed"] + 1)
 
 
+def test_a_sample_that_is_not_the_drawn_one_is_reported_by_document_and_row():
+    rows = [{"sentence_id": s} for s in ("A-2000-p001-s01", "A-2000-p002-s01", "B-2000-p001-s01")]
+    drawn = ["B-2000-p001-s01", "A-2000-p001-s01", "A-2000-p003-s01"]  # row order does not matter
+    (problem,) = coding._check_sample(rows, drawn)
+    assert (problem.row, problem.column) == (2, 1)
+    assert "sample of A-2000" in problem.message
+    assert "missing A-2000-p003-s01; not drawn A-2000-p002-s01" in problem.message
+    assert coding._check_sample(rows[::-1], ["A-2000-p001-s01", "A-2000-p002-s01", "B-2000-p001-s01"]) == []
+
+
 def test_the_sample_holds_at_least_a_fifth_of_every_document_and_no_headings():
     sample = set(sampling.draw_sample())
     for document in corpus.load_documents():

@@ -1,0 +1,113 @@
+"""Adding a source is a data change: `add-source` copies the text and writes its
+metadata; `sample` gives its reliability-sample rows; then `validate` passes, and no
+other document's sample moved. Every step runs as a user runs it, in a project copy."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import copy_project
+
+NEW_TEXT = """# Regional drugs review 2025
+
+Officers now carry naloxone on every shift. Organised crime groups run county lines into the towns.
+
+Partnership working with health services has grown. Nitazenes are a growing danger in the region.
+"""
+
+
+def run(project: Path, *arguments: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    command = [sys.executable, "-m", "analysis", *arguments]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def add(project: Path, text_file: Path, document_id: str, *extra: str) -> subprocess.CompletedProcess:
+    return run(
+        project,
+        *("add-source", str(text_file), "--id", document_id, "--title", "Regional drugs review"),
+        *("--publisher", "A regional office", "--kind", "review", "--date", "2025-03"),
+        *("--date-status", "stated", "--date-basis", "Dated March 2025 on its cover.", *extra),
+    )
+
+
+def append_rows(path: Path, rows: list[list[str]]) -> None:
+    ending = "\r\n" if b"\r\n" in path.read_bytes() else "\n"
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator=ending).writerows(rows)
+
+
+def test_a_new_source_added_by_the_readme_procedure_validates(tmp_path):
+    project = copy_project(tmp_path / "project", ("analysis", "data"))
+    metadata = project / "data" / "sources" / "sources.yaml"
+    before = metadata.read_text(encoding="utf-8")
+    sample_before = (project / "data/coding/reliability/sample.csv").read_text(encoding="utf-8")
+    text_file = tmp_path / "review.txt"
+    text_file.write_text(NEW_TEXT, encoding="utf-8")
+
+    added = add(project, text_file, "ZY-2025", "--source-label", "Region Y", "--source-name", "Region Y office")
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert (project / "data/sources/ZY-2025.txt").read_bytes() == text_file.read_bytes()
+    after = metadata.read_text(encoding="utf-8")
+    assert after.startswith(before), "the existing entries and comments are kept as they were"
+    assert "ZY-2025-p002-s01\ttext\tOfficers now carry naloxone on every shift." in added.stdout
+    assert "hr_naloxone" in added.stdout.split("ZY-2025-p002-s01")[1].splitlines()[0]
+
+    again = add(project, text_file, "CA-2021")  # a second document of a listed source
+    assert again.returncode == 0, again.stdout + again.stderr
+    sources = {s["id"]: s for s in yaml.safe_load(metadata.read_text(encoding="utf-8"))["sources"]}
+    assert [d["id"] for d in sources["CA"]["documents"]] == ["CA-2019", "CA-2021"]
+    assert [d["id"] for d in sources["ZY"]["documents"]] == ["ZY-2025"]
+    assert sources["ZY"]["label"] == "Region Y" and sources["ZY"]["documents"][0]["words"] == len(NEW_TEXT.split())
+    listed = run(project, "sentences").stdout
+    assert "CA-2021-p001-s01" in listed and "ZY-2025-p001-s01" in listed
+
+    annotations = [
+        [doc, "Officers now carry naloxone on every shift.", "", "", "hr_naloxone", "implements", "A", ""]
+        for doc in ("ZY-2025", "CA-2021")
+    ]
+    append_rows(project / "data/coding/annotations.csv", annotations)
+    for document_id in ("ZY-2025", "CA-2021"):
+        drawn = run(project, "sample", document_id)
+        assert drawn.returncode == 0, drawn.stderr
+        rows = [line.split(",") for line in drawn.stdout.splitlines()]
+        assert rows and all(doc == document_id for _, doc in rows)
+        append_rows(project / "data/coding/reliability/sample.csv", rows)
+        coded = []
+        for sentence_id, _ in rows:
+            naloxone = sentence_id == f"{document_id}-p002-s01"
+            coded.append([sentence_id, "hr_naloxone", "implements", ""] if naloxone else [sentence_id, "", "", ""])
+        for name in ("first_coding.csv", "second_coding.csv"):
+            append_rows(project / "data/coding/reliability" / name, coded)
+    checked = run(project, "validate")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    sample_after = (project / "data/coding/reliability/sample.csv").read_text(encoding="utf-8")
+    assert sample_after.startswith(sample_before), "no other document's sample moved"
+
+
+def test_add_source_refuses_a_listed_id_or_a_non_utf8_text_and_writes_nothing(tmp_path):
+    project = copy_project(tmp_path / "project", ("analysis", "data"))
+    metadata = project / "data" / "sources" / "sources.yaml"
+    before = metadata.read_bytes()
+    text_file = tmp_path / "review.txt"
+    text_file.write_text(NEW_TEXT, encoding="utf-8")
+    listed = add(project, text_file, "CA-2019")
+    assert listed.returncode == 1 and "CA-2019 is already listed" in listed.stdout
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9 review\n".encode("latin-1"))
+    broken = add(project, latin, "ZY-2025", "--source-label", "Y", "--source-name", "Y office")
+    assert broken.returncode == 1 and "latin.txt:1:1: the text is not UTF-8" in broken.stdout
+    unnamed = add(project, text_file, "ZW-2025")
+    assert unnamed.returncode == 1 and "give --source-label and --source-name" in unnamed.stdout
+    for result in (listed, broken, unnamed):
+        assert "Traceback" not in result.stdout + result.stderr
+    assert metadata.read_bytes() == before
+    assert sorted(p.name for p in (project / "data/sources").glob("*.txt")) == sorted(
+        p.name for p in Path(__file__).parents[1].joinpath("data/sources").glob("*.txt")
+    )
