@@ -4,9 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+CFFCONVERT := cffconvert==2.0.0
 PORT ?= 8000
 
-.PHONY: book test serve lint format regen bench clean
+.PHONY: book test pdf serve lint format regen bench clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@echo "[make] creating $(VENV) and installing the pinned requirements (a few minutes the first time)"
@@ -14,6 +15,9 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --progress-bar off -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
+	@echo "[make] cffconvert (validates CITATION.cff) in its own environment: it needs jsonschema<4"
+	$(PYTHON) -m venv $(VENV)/cffconvert
+	$(VENV)/cffconvert/bin/pip install --quiet $(CFFCONVERT)
 	@touch $@
 
 book: $(INSTALLED)
@@ -23,6 +27,10 @@ test: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n auto
+
+# The PDF edition is part of every build (the site links to it); this says where it is.
+pdf: book
+	@echo "[make] the PDF edition: _build/html/book.pdf"
 
 serve: book
 	@echo "[make] previewing on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"

@@ -27,6 +27,7 @@ def document_entry(document_id: str, text_file: str, raw: bytes, **fields) -> di
         "id": document_id,
         "file": text_file,
         "title": fields["title"],
+        "short_title": fields.get("short_title") or fields["kind"],
         "publisher": fields["publisher"],
         "kind": fields["kind"],
         "date": fields["date"],

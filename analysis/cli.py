@@ -6,8 +6,9 @@ it exits non-zero when any check fails.
 ``build`` is what ``make book`` runs. When nothing it reads has changed since the
 last successful build it stops at once. Otherwise it writes the site's own copy of
 Vega, drops the notebook cache when any input under data/ or analysis/ changed
-(jupyter-cache keys on code cells only), and runs the strict Jupyter Book build
-into a staging folder, so a failed build leaves the previous site intact.
+(jupyter-cache keys on code cells only), writes the generated reader pages and
+bibliography, and runs the strict Jupyter Book build into a staging folder, then the
+PDF edition (book.pdf) beside it, so a failed build leaves the previous site intact.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from analysis import pdf
 from analysis.paths import ROOT
 
 BUILD_DIR = ROOT / "_build"
@@ -28,7 +30,7 @@ CACHE_DIR = BUILD_DIR / ".jupyter_cache"
 INPUTS_STAMP = BUILD_DIR / ".inputs.sha256"  # what the notebooks read or run
 SITE_STAMP = BUILD_DIR / ".site-inputs.sha256"  # everything the site is built from
 NOTEBOOK_INPUTS = ("data", "analysis")
-SITE_INPUTS = (*NOTEBOOK_INPUTS, "book", "_config.yml", "_toc.yml", "requirements.txt")
+SITE_INPUTS = (*NOTEBOOK_INPUTS, "book", "_config.yml", "_toc.yml", "requirements.txt", "CITATION.cff")
 PACKAGE_DIR = BUILD_DIR / "extra" / "datapackage"  # html_extra_path copies _build/extra into the site
 VEGA_BUNDLE = ROOT / "book" / "_static" / "vega-bundle.js"
 STRICT = ["-W", "-n", "--keep-going"]
@@ -76,6 +78,14 @@ def drop_stale_cache() -> str:
 
 
 def build() -> int:
+    from analysis import citation, corpus, reader
+
+    if corpus.validate_sources():  # the generated pages need valid sources metadata
+        validate()
+        progress("build stopped before any page was written; the previous site in _build/html is unchanged")
+        return 1
+    reader.write_pages()  # generated from sources.yaml, like the bibliography
+    citation.write_sources_bib()
     site_fingerprint = inputs_fingerprint(SITE_INPUTS)
     if SITE_DIR.is_dir() and _stamp(SITE_STAMP) == site_fingerprint:
         progress("nothing the site is built from has changed: _build/html is up to date")
@@ -102,11 +112,29 @@ def build() -> int:
         if reports.is_dir():
             progress(f"notebook execution reports: {reports.relative_to(ROOT)}")
         return result.returncode or 1
+    if make_pdf(staged / pdf.PDF_NAME) != 0:
+        progress("build FAILED at the PDF edition; the previous site in _build/html is unchanged")
+        return 1
     shutil.rmtree(SITE_DIR, ignore_errors=True)
     staged.rename(SITE_DIR)
     INPUTS_STAMP.write_text(fingerprint + "\n")
     SITE_STAMP.write_text(site_fingerprint + "\n")
     progress(f"site ready: {SITE_DIR.relative_to(ROOT)}/index.html")
+    return 0
+
+
+def make_pdf(target: Path) -> int:
+    """The PDF edition (published with the site as book.pdf)."""
+    browser = pdf.chromium()
+    if browser is None:
+        progress("the PDF edition needs Chromium: apt-get install chromium (or set CHROMIUM)")
+        return 1
+    progress("building the PDF edition: the whole book as one page, printed by headless Chromium")
+    page = pdf.single_page(ROOT, STAGING_DIR / "single", STRICT)
+    if page is None:
+        return 1
+    pdf.print_pdf(page, target, browser)
+    progress(f"wrote the PDF edition ({target.stat().st_size // 1024} KiB)")
     return 0
 
 
@@ -238,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("title", "publisher", "kind", "date", "date-basis"):
         add.add_argument(f"--{name}", required=True)
     add.add_argument("--date-status", choices=["stated", "inferred"], required=True)
+    add.add_argument("--short-title", help="title of its reader page after label and year (default: --kind)")
     add.add_argument("--event", default="not stated")
     add.add_argument("--reference-year", type=int, help="the year the document speaks of (default: its date's)")
     add.add_argument("--source-label", help="short label of a new source, e.g. 'Scotland'")

@@ -87,13 +87,15 @@ def _rows(path: Path) -> list[dict]:
 def shows_change(project: Path, document_id: str, sentence_id: str, code: str) -> bool:
     """The changed stance is on the document's reader page, at that sentence."""
     page = (project / "_build" / "html" / "book" / "reader" / f"{document_id}.html").read_text(encoding="utf-8")
-    sentence = re.search(rf'id="{re.escape(sentence_id)}">.*?<span class="codes">([^<]*)</span>', page, flags=re.S)
-    return bool(sentence) and f"{code}: describes" in sentence.group(1)
+    sentence = re.search(rf'id="{re.escape(sentence_id)}">(.*?)</span></span>', page, flags=re.S)
+    chip = rf'href="[^"]*-{re.escape(code)}"[^>]*>[^<]*· describes</a>'
+    return bool(sentence) and re.search(chip, sentence.group(1)) is not None
 
 
 def test_suite_seconds() -> float:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"], cwd=ROOT)
+    command = [sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"]
+    result = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         say("the test suite FAILED (its time is still shown)")

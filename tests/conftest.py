@@ -28,15 +28,24 @@ REQUIRED_DERIVED = (
 METHOD_TABLES = ("tbl-index-levels", "tbl-hr-rubric", "tbl-enforcement-rubric")
 
 # What a build reads: enough for a working copy of the project.
-PROJECT_FILES = ("book", "analysis", "data", "_config.yml", "_toc.yml", "requirements.txt", "Makefile")
+PROJECT_FILES = ("book", "analysis", "data", "_config.yml", "_toc.yml", "requirements.txt", "Makefile", "CITATION.cff")
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def toc_pages() -> list[str]:
     """HTML paths of every page in _toc.yml, plus the pages Sphinx adds."""
+    from analysis import reader
+
+    reader.write_pages()
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    files = [toc["root"]]
+    for chapter in (c for part in toc["parts"] for c in part["chapters"]):
+        if "glob" in chapter:
+            matched = ROOT.glob(chapter["glob"] + ".md")
+            files += sorted(str(p.relative_to(ROOT).with_suffix("")) for p in matched)
+        else:
+            files.append(chapter["file"])
     return [f"{f}.html" for f in files] + ["index.html", "search.html", "genindex.html"]
 
 

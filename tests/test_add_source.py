@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import copy_project
+from analysis import exhibits
+from tests.conftest import METHOD_TABLES, copy_project
 
 NEW_TEXT = """# Regional drugs review 2025
 
@@ -20,6 +21,15 @@ Officers now carry naloxone on every shift. Organised crime groups run county li
 
 Partnership working with health services has grown. Nitazenes are a growing danger in the region.
 """
+
+
+# The new text's coding, one code per sentence: (quote, code, stance) by sentence.
+CODING = {
+    "p002-s01": ("Officers now carry naloxone on every shift.", "hr_naloxone", "implements"),
+    "p002-s02": ("Organised crime groups run county lines into the towns.", "thr_exploitation_vulnerable", "endorses"),
+    "p003-s01": ("Partnership working with health services has grown.", "enf_partnerships", "endorses"),
+    "p003-s02": ("Nitazenes are a growing danger in the region.", "thr_opioids", "endorses"),
+}
 
 
 def run(project: Path, *arguments: str) -> subprocess.CompletedProcess:
@@ -43,8 +53,8 @@ def append_rows(path: Path, rows: list[list[str]]) -> None:
         csv.writer(handle, lineterminator=ending).writerows(rows)
 
 
-def test_a_new_source_added_by_the_readme_procedure_validates(tmp_path):
-    project = copy_project(tmp_path / "project", ("analysis", "data"))
+def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path):
+    project = copy_project(tmp_path / "project")
     metadata = project / "data" / "sources" / "sources.yaml"
     before = metadata.read_text(encoding="utf-8")
     sample_before = (project / "data/coding/reliability/sample.csv").read_text(encoding="utf-8")
@@ -69,8 +79,9 @@ def test_a_new_source_added_by_the_readme_procedure_validates(tmp_path):
     assert "CA-2021-p001-s01" in listed and "ZY-2025-p001-s01" in listed
 
     annotations = [
-        [doc, "Officers now carry naloxone on every shift.", "", "", "hr_naloxone", "implements", "A", ""]
+        [doc, quote, "", "", code, stance, "A", ""]
         for doc in ("ZY-2025", "CA-2021")
+        for quote, code, stance in CODING.values()
     ]
     append_rows(project / "data/coding/annotations.csv", annotations)
     for document_id in ("ZY-2025", "CA-2021"):
@@ -79,16 +90,56 @@ def test_a_new_source_added_by_the_readme_procedure_validates(tmp_path):
         rows = [line.split(",") for line in drawn.stdout.splitlines()]
         assert rows and all(doc == document_id for _, doc in rows)
         append_rows(project / "data/coding/reliability/sample.csv", rows)
-        coded = []
+        coded = []  # both coders agree with the final coding on the sampled sentences
         for sentence_id, _ in rows:
-            naloxone = sentence_id == f"{document_id}-p002-s01"
-            coded.append([sentence_id, "hr_naloxone", "implements", ""] if naloxone else [sentence_id, "", "", ""])
+            mine = CODING.get(sentence_id.removeprefix(document_id + "-"))
+            coded.append([sentence_id, mine[1], mine[2], ""] if mine else [sentence_id, "", "", ""])
         for name in ("first_coding.csv", "second_coding.csv"):
             append_rows(project / "data/coding/reliability" / name, coded)
     checked = run(project, "validate")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     sample_after = (project / "data/coding/reliability/sample.csv").read_text(encoding="utf-8")
     assert sample_after.startswith(sample_before), "no other document's sample moved"
+
+    built = subprocess.run(
+        ["make", "--no-print-directory", "book", f"PY={sys.executable}", "INSTALLED="],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project)},
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    site = project / "_build" / "html"
+    reader_page = (site / "book/reader/ZY-2025.html").read_text(encoding="utf-8")
+    assert "Region Y 2025: review" in reader_page and "Officers now carry naloxone on every shift." in reader_page
+    assert 'href="../evidence/harm-reduction.html#ev-ZY-hr_naloxone"' in reader_page
+    intro = (site / "book/intro.html").read_text(encoding="utf-8")
+    assert 'href="reader/ZY-2025.html"' in intro, "the table of contents lists the new reader page"
+    for label, exhibit in exhibits.registry().items():
+        if label in METHOD_TABLES:
+            continue
+        page = (site / "book" / f"{exhibit.chapter}.html").read_text(encoding="utf-8")
+        shown = page[page.index(f'id="{label}"') :].split("</figure>")[0]
+        assert "Region Y" in shown, f"{label} does not show the new source"
+    package = (site / "datapackage" / "documents.csv").read_text(encoding="utf-8")
+    assert "ZY-2025" in package and "CA-2021" in package
+    for name in ("analysis", "book", "_toc.yml"):
+        assert unchanged(project / name, Path(__file__).parents[1] / name), f"{name} changed"
+
+
+def unchanged(copy: Path, original: Path) -> bool:
+    """Same files and bytes, generated reader pages and caches aside."""
+
+    def files(top: Path) -> dict[str, bytes]:
+        paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        skip = ("__pycache__", "vega-bundle.js", ".ipynb_checkpoints")
+        return {
+            str(p.relative_to(top.parent)): p.read_bytes()
+            for p in paths
+            if not any(part in str(p) for part in skip) and not (p.parent.name == "reader" and p.suffix == ".md")
+        }
+
+    return files(copy) == files(original)
 
 
 def test_add_source_refuses_a_listed_id_or_a_non_utf8_text_and_writes_nothing(tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 
 from analysis import cli, coding, corpus, datafiles, measures
 from analysis.paths import ROOT
@@ -109,13 +110,34 @@ def test_every_page_has_a_description_and_no_script_blocks_the_first_paint(site)
         assert not blocking, f"{page}: {blocking}"
 
 
-def test_a_notebook_execution_error_fails_the_strict_build(tmp_path):
+def test_every_page_has_open_graph_tags_and_is_in_the_sitemap(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    listed = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert sitemap.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    for page in toc_pages():
+        if page in ("index.html", "search.html"):  # the redirect, and a page no search engine needs
+            continue
+        assert page in listed, f"{page} is not in sitemap.xml"
+        head = (site / page).read_text(encoding="utf-8").split("</head>", 1)[0]
+        title = html.unescape(re.search(r"<title>(.*?)</title>", head, flags=re.S).group(1)).split(" — ")[0].strip()
+        for tag in ("og:title", "og:description", "og:type", "og:site_name"):
+            assert re.search(rf'<meta property="{tag}" content="[^"]+"', head), f"{page}: no {tag}"
+        assert f'<meta property="og:title" content="{html.escape(title, quote=True)}"' in head, page
+        base = os.environ.get("BOOK_BASE_URL", "")
+        if base:  # the deployment knows the published address
+            assert f'<meta property="og:url" content="{base.rstrip("/")}/{page}"' in head, page
+        else:
+            assert "og:url" not in head, "no address is invented while the published base URL is unknown"
+
+
+def test_a_notebook_execution_error_fails_the_strict_build(site, tmp_path):
     """Same config and flags as `make book`, on a copy whose notebook raises."""
-    for name in ("_config.yml", "_toc.yml", "book", "analysis", "data"):
+    for name in ("_config.yml", "_toc.yml", "CITATION.cff", "book", "analysis", "data"):
         source = ROOT / name
         copy = shutil.copytree if source.is_dir() else shutil.copy
         copy(source, tmp_path / name)
     (tmp_path / "_build" / "extra").mkdir(parents=True)
+    shutil.copy(ROOT / "_build" / "extra" / "sources.bib", tmp_path / "_build" / "extra" / "sources.bib")
     page = tmp_path / "book" / "sources.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n```{code-cell} python\nraise RuntimeError('boom')\n```\n")
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
@@ -133,7 +155,7 @@ def test_a_notebook_execution_error_fails_the_strict_build(tmp_path):
 def test_a_data_change_reaches_the_page_despite_a_warm_cache(site, tmp_path):
     """jupyter-cache keys on code cells only: copy the warm cache, edit one annotation,
     rebuild, and the method page must show the new count, not the cached one."""
-    for name in ("_config.yml", "_toc.yml"):
+    for name in ("_config.yml", "_toc.yml", "CITATION.cff"):
         shutil.copy(ROOT / name, tmp_path / name)
     for name in ("book", "analysis", "data", "_build"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("html", "staging"))
@@ -212,3 +234,11 @@ def test_evidence_quotes_link_to_their_sentence_on_the_reader_page(site):
     for document, anchor in links:
         readers.setdefault(document, (site / "book" / "reader" / f"{document}.html").read_text(encoding="utf-8"))
         assert f'id="{anchor}"' in readers[document]
+
+
+def test_the_publishing_workflow_calls_only_make_targets_that_exist():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    called = {target for run in runs for target in re.findall(r"\bmake\s+([\w-]+)", run)}
+    targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M))
+    assert called and called <= targets, called - targets

@@ -16,6 +16,7 @@ import jupytext
 import nbformat
 import pytest
 
+from analysis import reader
 from analysis.paths import ROOT
 
 BOOK = ROOT / "book"
@@ -26,7 +27,9 @@ VOLATILE = ("/metadata/language_info/version",)
 
 
 def notebook_pages() -> list[Path]:
-    """Every executable page of the book (MyST Markdown with a kernel)."""
+    """Every executable page of the book (MyST Markdown with a kernel), the generated
+    reader pages included."""
+    reader.write_pages()
     pages = [p for p in BOOK.rglob("*.md") if "_build" not in p.parts]
     return sorted(p.relative_to(BOOK) for p in pages if "kernelspec:" in p.read_text(encoding="utf-8")[:500])
 

@@ -16,18 +16,28 @@ def test_every_paragraph_and_sentence_has_its_permanent_anchor():
                 assert f'id="{sentence.id}"' in page
 
 
-def test_errata_are_shown_in_their_reading_and_the_text_stays_available():
+def test_errata_readings_are_shown_beside_the_verbatim_text():
     page = reader.document_html("CE-2024", coding.load_annotations())
-    assert '<ins class="erratum" title="The extracted text reads “Al”">AI</ins> has the potential' in page
-    assert "Albased" not in page.replace("reads “Albased”", "")
+    assert '<span class="extracted">Al</span> <ins class="erratum">(read: AI)</ins> has the potential' in page
+    assert '<span class="extracted">Albased</span> <ins class="erratum">(read: AI-based)</ins>' in page
 
 
-def test_coded_spans_are_marked_and_labelled():
+def test_coded_spans_are_coloured_by_dimension_and_each_code_is_named_and_linked():
     annotations = coding.load_annotations()
-    row = annotations[annotations["document_id"] == "DU-2020"].iloc[0]
+    codes = coding.codes().set_index("code")
+    row = annotations[(annotations["document_id"] == "DU-2020") & (annotations["dimension"] == "threats")].iloc[0]
     page = reader.document_html("DU-2020", annotations)
-    assert "<mark>" in page
-    assert f"{row.code}: {row.stance}" in page
+    sentence = page[page.index(f'id="{row.sentence_id}"') :].split("</span></span>")[0]
+    assert '<mark class="dim-threats">' in sentence or '<mark class="dim-several">' in sentence
+    label, short = codes.loc[row.code, "label"], codes.loc[row.code, "short"]
+    href = f"../evidence/threats.html#ev-DU-{row.code}"
+    assert f'href="{href}"' in sentence
+    assert f'data-tip="{label}: {row.stance}"' in sentence
+    assert f">{short} · {row.stance}</a>" in sentence
+    assert f"{row.code}: {row.stance}" not in page, "no raw code ids on the page"
+    legend = page[: page.index('<div class="reader">')]
+    for dimension in coding.codes().drop_duplicates("dimension").itertuples():
+        assert f'<mark class="dim-{dimension.dimension.replace("_", "-")}">{dimension.dimension_label}</mark>' in legend
 
 
 def test_text_from_data_is_escaped():
@@ -39,14 +49,25 @@ def test_text_from_data_is_escaped():
                 "sentence_id": sentence.id,
                 "start": sentence.start,
                 "end": sentence.end,
-                "code": "<script>alert(1)</script>",
-                "stance": "endorses",
+                "code": "hostile",
+                "stance": "<img src=x onerror=alert(1)>",
             }
         ]
     )
-    page = reader.document_html("CA-2019", annotations)
-    assert "<script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;: endorses" in page
+    codes = pd.DataFrame(
+        [
+            {
+                "code": "hostile",
+                "label": "<script>alert(1)</script>",
+                "short": "<b>x</b>",
+                "dimension": "threats",
+                "dimension_label": "<i>Threats</i>",
+            }
+        ]
+    )
+    page = reader.document_html("CA-2019", annotations, codes)
+    assert "<script>" not in page and "<img" not in page and "<b>x" not in page and "<i>Threats" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;: &lt;img src=x onerror=alert(1)&gt;" in page
     assert "*Bar Watch*" not in page and "Bar Watch" in page
 
 

@@ -7,7 +7,11 @@
 - Every script file is deferred, so no script blocks the first paint, and the
   extensions Jupyter Book always loads (sphinx-design, togglebutton, copybutton)
   keep their assets only on pages that use them.
-- Each page gets a ``<meta name="description">`` from its first paragraph.
+- Each page gets a ``<meta name="description">`` from its first paragraph, and Open
+  Graph tags (title, description, type, site name) for link previews; the build
+  writes ``sitemap.xml``. Absolute addresses need the published base URL, which only
+  the deployment knows: it passes ``BOOK_BASE_URL``; without it the sitemap lists
+  site-relative addresses and no ``og:url`` is written (none is invented).
 - Drops sphinx-thebe's assets. Jupyter Book 1 always loads sphinx-thebe; its
   setup runs once per read phase, and myst-nb triggers two, so every page
   declared ``const THEBE_JS_URL`` twice (a console error), and the script
@@ -18,12 +22,16 @@
 """
 
 import html
+import os
+import re
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.transforms import SphinxTransform
 
 DESCRIPTION_LENGTH = 160  # what search engines show
+SPHINX_PAGES = {"genindex": "Index", "search": "Search"}  # pages Sphinx makes, by their <title>
 # Assets of extensions Jupyter Book always loads, kept only on pages that use them:
 # (words in the asset's file name or inline body, markers of use in the page body).
 OPTIONAL_ASSETS = [
@@ -90,7 +98,10 @@ def _description(doctree) -> str:
 def _lighten_page(app, pagename, templatename, context, doctree):
     """Drop thebe and unused extensions' assets, defer every script file, add the chart
     loader where a chart is, and describe the page for search engines and link previews."""
-    body = context.get("body", "")
+    # sphinxcontrib-bibtex writes a role="list" holding role="doc-biblioentry" items,
+    # which axe flags (a list needs listitems; doc-biblioentry is deprecated).
+    body = context.get("body", "").replace('role="doc-biblioentry"', 'role="listitem"')
+    context["body"] = body
     context["css_files"] = [asset for asset in context.get("css_files", []) if _wanted(asset, body)]
     scripts = [asset for asset in context.get("script_files", []) if _wanted(asset, body)]
     if pagename != "search":  # the search page's own scripts run at once and need doctools first
@@ -102,18 +113,67 @@ def _lighten_page(app, pagename, templatename, context, doctree):
         description = _description(doctree)
     else:  # pages Sphinx makes itself: the index and the search page
         what = {"genindex": "The index", "search": "Search"}.get(pagename, pagename)
+        context["title"] = context.get("title") or SPHINX_PAGES.get(pagename, "")
         description = (
             f"{what} of the book {context.get('docstitle', '')}, which compares sources on drug law enforcement."
         )
-    if description:
-        context["metatags"] = context.get("metatags", "") + (
-            f'\n<meta name="description" content="{html.escape(description, quote=True)}" />'
-        )
+    context["metatags"] = context.get("metatags", "") + _meta_tags(app, pagename, context, description)
+    if doctree is not None and pagename.startswith("book/") and pagename != "book/appendix/cite":
+        context["body"] = body + _cite_this(app, pagename, context)
+
+
+def _cite_this(app, pagename: str, context: dict) -> str:
+    """The page's "cite this" line, from CITATION.cff (see the How to cite page)."""
+    from analysis import citation
+
+    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", "")))
+    address = _base_url(app) + app.builder.get_target_uri(pagename)
+    how = app.builder.get_relative_uri(pagename, "book/appendix/cite")
+    return (
+        f'<p class="cite-this"><strong>Cite this page:</strong> {html.escape(citation.cite_line(title, address))} '
+        f'<a href="{html.escape(how, quote=True)}">How to cite</a></p>'
+    )
+
+
+def _base_url(app) -> str:
+    base = os.environ.get("BOOK_BASE_URL") or app.config.html_baseurl or ""
+    return base if not base or base.endswith("/") else base + "/"
+
+
+def _meta_tags(app, pagename: str, context: dict, description: str) -> str:
+    """Description and Open Graph tags (og:url only where the published base URL is known)."""
+    site = context.get("docstitle", "")
+    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", "") or site))
+    tags = [
+        ("name", "description", description),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:type", "website" if pagename == app.config.root_doc else "article"),
+        ("property", "og:site_name", site),
+    ]
+    if _base_url(app):
+        tags.append(("property", "og:url", _base_url(app) + app.builder.get_target_uri(pagename)))
+    return "".join(
+        f'\n<meta {kind}="{name}" content="{html.escape(value, quote=True)}" />' for kind, name, value in tags if value
+    )
+
+
+def _write_sitemap(app, exception):
+    """sitemap.xml: every page the build wrote, in a stable order."""
+    if exception is not None or app.builder.name != "html":
+        return
+    pages = sorted(app.env.found_docs | {"genindex"})
+    entries = "".join(
+        f"  <url><loc>{html.escape(_base_url(app) + app.builder.get_target_uri(page))}</loc></url>\n" for page in pages
+    )
+    text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n'
+    Path(app.outdir, "sitemap.xml").write_text(text, encoding="utf-8")
 
 
 def setup(app):
     app.add_css_file("book.css")
     app.connect("html-page-context", _lighten_page)
+    app.connect("build-finished", _write_sitemap)
     app.add_enumerable_node(table_figure, "table", html=(_visit_table_figure, _depart_table_figure))
     app.add_transform(RetypeTableFigures)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,87 @@
+"""Citing: CITATION.cff is valid and the one source of the version; the How to cite
+page, each chapter's "cite this" line and the bibliography follow it and sources.yaml."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+
+import pytest
+import yaml
+from pybtex.database import parse_string
+
+from analysis import citation, corpus
+from analysis.paths import ROOT
+
+CFFCONVERT = ROOT / ".venv" / "cffconvert" / "bin" / "cffconvert"
+
+
+def cff() -> dict:
+    return yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def test_citation_cff_is_valid_by_cffconvert():
+    if not CFFCONVERT.exists():
+        message = f"{CFFCONVERT} not found: `make test` installs it"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run([str(CFFCONVERT), "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_book_title_is_the_same_in_citation_cff_and_the_site_config():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["title"] == cff()["title"]
+
+
+def test_bibtex_and_apa_carry_the_version_and_date_of_citation_cff():
+    entry = cff()
+    (key, parsed), *_ = parse_string(citation.bibtex(), "bibtex").entries.items()
+    assert key == citation.BIBTEX_KEY
+    assert parsed.fields["version"] == entry["version"]
+    assert parsed.fields["title"] == entry["title"]
+    assert f"(Version {entry['version']}) [Data set]." in citation.apa()
+    assert citation.apa().startswith(f"{entry['authors'][0]['name']}. ({str(entry['date-released'])[:4]}).")
+
+
+def test_sources_bibtex_has_one_entry_per_document_from_sources_yaml():
+    parsed = parse_string(citation.sources_bibtex(), "bibtex").entries
+    listed = [d for s in corpus.load_metadata()["sources"] for d in s["documents"]]
+    assert list(parsed) == [d["id"] for d in listed]
+    for document in listed:
+        fields = parsed[document["id"]].fields
+        assert fields["title"].replace("\\#", "#") == "{" + document["title"] + "}"
+        assert fields["year"] == str(document["date"])[:4]
+        assert "url" not in {k.lower() for k in fields}, "no address is known, so none is given"
+
+
+@pytest.mark.build
+def test_the_site_shows_the_version_and_a_cite_this_line_on_every_chapter(site):
+    entry = cff()
+    cite_page = (site / "book/appendix/cite.html").read_text(encoding="utf-8")
+    assert f"version {entry['version']} of the book, released" in " ".join(cite_page.split())
+    assert html.escape(f"version = {{{entry['version']}}}") in cite_page
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    chapters = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"] if "file" in c]
+    for chapter in chapters:
+        if chapter == "book/appendix/cite":
+            continue
+        page = (site / f"{chapter}.html").read_text(encoding="utf-8")
+        line = re.search(r'<p class="cite-this">(.*?)</p>', page, flags=re.S)
+        assert line, f"{chapter} has no cite-this line"
+        assert f"version {entry['version']}, {chapter}.html" in html.unescape(line.group(1)), chapter
+
+
+@pytest.mark.build
+def test_the_bibliography_lists_every_document_and_each_reader_page_cites_its_own(site):
+    bibliography = html.unescape((site / "book/appendix/bibliography.html").read_text(encoding="utf-8"))
+    for source in corpus.load_metadata()["sources"]:
+        for document in source["documents"]:
+            assert document["title"] in " ".join(bibliography.split()), document["id"]
+            page = (site / f"book/reader/{document['id']}.html").read_text(encoding="utf-8")
+            link = r'<a class="reference internal" href="../appendix/bibliography.html#id\d+"[^>]*>([^<]*)'
+            cited = re.search(link, page)
+            assert cited and cited.group(1).startswith(document["publisher"]), document["id"]
