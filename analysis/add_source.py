@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis import corpus
 from analysis.datafiles import Problem, schema_problems
 from analysis.paths import SOURCES_DIR, SOURCES_METADATA
 
@@ -35,7 +36,7 @@ def document_entry(document_id: str, text_file: str, raw: bytes, **fields) -> di
         "date_basis": fields["date_basis"],
         "event": fields.get("event") or "not stated",
         "reference_year": year,
-        "words": len(raw.decode("utf-8").split()),
+        "words": corpus.word_count(raw.decode("utf-8")),
         "sha256": hashlib.sha256(raw).hexdigest(),
     }
 

@@ -201,12 +201,12 @@ def suggest(document_id: str) -> int:
 def sample(document_id: str) -> int:
     """Print the rows of reliability/sample.csv that the recorded rule draws for one
     document: what to add to the sample when a source is added."""
-    from analysis import sampling
+    from analysis import corpus, sampling
 
     if not is_known(document_id):
         return 1
     for sentence_id in sampling.draw_sample():
-        if sentence_id.rsplit("-p", 1)[0] == document_id:
+        if corpus.document_of(sentence_id) == document_id:
             print(f"{sentence_id},{document_id}")
     return 0
 

@@ -331,11 +331,11 @@ def validate_reliability() -> list[Problem]:
 
 def _check_sample(rows: list[dict], drawn: list[str]) -> list[Problem]:
     """Each document's stored sample is the one the recorded rule draws (row order free)."""
-    document_of = {s: s.rsplit("-p", 1)[0] for s in drawn}
+    document_of = {s: corpus.document_of(s) for s in drawn}
     stored: dict[str, set[str]] = {}
     first_row: dict[str, int] = {}
     for row_number, row in enumerate(rows, start=2):
-        document = row["sentence_id"].rsplit("-p", 1)[0]
+        document = corpus.document_of(row["sentence_id"])
         stored.setdefault(document, set()).add(row["sentence_id"])
         first_row.setdefault(document, row_number)
     problems = []

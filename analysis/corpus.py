@@ -232,6 +232,11 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def document_of(sentence_id: str) -> str:
+    """The document a sentence or paragraph id belongs to ('CA-2019-p014-s02' -> 'CA-2019')."""
+    return sentence_id.rsplit("-p", 1)[0]
+
+
 def word_count(text: str) -> int:
     """Whitespace-delimited words, as `wc -w` counts them."""
     return len(text.split())
