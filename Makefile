@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 CFFCONVERT := cffconvert==2.0.0
 PORT ?= 8000
 
-.PHONY: book test pdf serve lint format regen bench clean
+.PHONY: book test pdf serve lint format regen bench mutate clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@echo "[make] creating $(VENV) and installing the pinned requirements (a few minutes the first time)"
@@ -53,5 +53,14 @@ regen: $(INSTALLED)
 bench: $(INSTALLED)
 	$(PY) -m tests.bench
 
+# Mutation testing, not part of `make test`: mutmut plants one-line bugs in analysis/, runs the
+# fast in-process tests against each, and the report prints the share killed per module.
+# MUTANTS narrows it, e.g. make mutate MUTANTS='analysis.corpus* analysis.cli*'
+MUTANTS ?=
+mutate: $(INSTALLED)
+	rm -rf mutants
+	$(VENV)/bin/mutmut run $(MUTANTS)
+	$(PY) -m tests.mutation_report
+
 clean:
-	rm -rf _build
+	rm -rf _build mutants

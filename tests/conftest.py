@@ -33,6 +33,14 @@ PROJECT_FILES = ("book", "analysis", "data", "_config.yml", "_toc.yml", "require
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def pytest_configure(config):
+    mutant = os.environ.get("MUTANT_UNDER_TEST")
+    if mutant:  # under `make mutate`
+        from tests import mutation_support
+
+        mutation_support.prepare(mutant)
+
+
 def toc_pages() -> list[str]:
     """HTML paths of every page in _toc.yml, plus the pages Sphinx adds."""
     from analysis import reader

@@ -10,10 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from analysis import exhibits
 from tests.conftest import METHOD_TABLES, copy_project
+
+pytestmark = pytest.mark.subprocess
+
 
 NEW_TEXT = """# Regional drugs review 2025
 

@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import add_synthetic_source, copy_project
 
+pytestmark = pytest.mark.subprocess
+
 ANNOTATIONS = "data/coding/annotations.csv"
 ADJUDICATION = "data/coding/reliability/adjudication.csv"
 SECOND_CODING = "data/coding/reliability/second_coding.csv"

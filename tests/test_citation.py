@@ -22,6 +22,7 @@ def cff() -> dict:
     return yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
 
 
+@pytest.mark.subprocess
 def test_citation_cff_is_valid_by_cffconvert():
     if not CFFCONVERT.exists():
         message = f"{CFFCONVERT} not found: `make test` installs it"

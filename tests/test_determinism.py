@@ -9,8 +9,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from analysis import exhibits
 from tests.conftest import copy_project
+
+pytestmark = pytest.mark.subprocess
 
 SECOND_BUILD = """
 import json, sys

@@ -136,6 +136,7 @@ Nitazenes are a growing danger in the region.
 """
 
 
+@pytest.mark.subprocess
 def test_a_fifth_source_reaches_every_finding_without_a_code_change(tmp_path):
     """A synthetic fifth source, added as data only, is in every derived table and exhibit."""
     copy_project(tmp_path, ("analysis", "data"))

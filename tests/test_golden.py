@@ -6,15 +6,21 @@ page), so a page cannot change behind its golden copy. `make regen` rewrites the
 copies from the book's pages and executes them (pytest's `--nb-force-regen`); review
 the diff before committing it. Cell ids are numbered, not random, and the kernel does
 not record timings, so a regenerated copy differs only where an output changed.
+
+The same golden outputs are also checked by replaying each notebook's code in this
+process: quicker, and it lets `make mutate` (whose planted bugs live in-process) use them.
 """
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import jupytext
+import myst_nb.ext.glue
 import nbformat
 import pytest
+from IPython.core.formatters import format_display_data
 
 from analysis import reader
 from analysis.paths import ROOT
@@ -65,6 +71,7 @@ def test_golden_copy_holds_the_code_of_the_books_notebook(page):
     assert code_of(golden) == code_of(book_notebook(page)), f"{page} changed: run `make regen` and review the diff"
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("page", PAGES, ids=str)
 def test_golden_outputs_match_a_fresh_execution(page, nb_regression):
     path = golden_path(page)
@@ -78,3 +85,56 @@ def test_golden_outputs_match_a_fresh_execution(page, nb_regression):
         assert not errors, f"{page} raised while regenerating: {errors[0].ename}: {errors[0].evalue}"
         return
     nb_regression.check(str(path))
+
+
+def replay(notebook: nbformat.NotebookNode, monkeypatch) -> list[tuple]:
+    """Run a notebook's code cells in this process, as a kernel would, and collect what
+    they show: each glued value, and each cell's last expression."""
+    shown = []
+
+    def display(data, raw, metadata):
+        shown.append(("display_data", data, metadata.get("scrapbook")))
+
+    monkeypatch.setattr(myst_nb.ext.glue, "ipy_display", display)
+    namespace = {}
+    for number, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
+        name = f"<cell {number}>"
+        tree = ast.parse(cell.source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, name, "exec"), namespace)
+        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace) if last else None
+        if value is not None:
+            shown.append(("execute_result", format_display_data(value)[0], None))
+    return shown
+
+
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_golden_outputs_match_an_in_process_replay(page, monkeypatch):
+    golden = nbformat.read(golden_path(page), as_version=4)
+    expected = [
+        (output.output_type, output.data, output.metadata.get("scrapbook"))
+        for cell in golden.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    ]
+    monkeypatch.chdir((BOOK / page).parent)
+    shown = replay(golden, monkeypatch)
+
+    def names(outputs):
+        return [scrapbook["name"] if scrapbook else kind for kind, _, scrapbook in outputs]
+
+    assert names(shown) == names(expected), f"{page} shows other outputs than its golden copy"
+    for got, kept, name in zip(shown, expected, names(expected), strict=True):
+        if got != kept:  # not a bare assert: pytest's diff of two long HTML strings takes minutes
+            pytest.fail(f"{page}: {name} differs from its golden output: {first_difference(got[1], kept[1])}")
+
+
+def first_difference(got: dict, kept: dict) -> str:
+    """Where two outputs' mime bundles first differ, shown briefly."""
+    for mime in sorted(set(got) | set(kept)):
+        a, b = str(got.get(mime, "")), str(kept.get(mime, ""))
+        if a != b:
+            at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+            start = max(at - 40, 0)
+            return f"{mime} at character {at}: now {a[start : at + 60]!r}, golden {b[start : at + 60]!r}"
+    return "same data, other metadata"

@@ -1,0 +1,102 @@
+"""What the tests' process needs under `make mutate` (called from conftest's pytest_configure).
+
+mutmut runs each mutant's tests in a process forked from its own, which has already run
+the whole suite once. Two things follow:
+
+- the cached loaders already hold results computed without the mutant, so the mutated
+  module's own caches are emptied (other modules' are kept: a mutant reaches the tables
+  cached from it only where a test calls the code again, so the kill figures are a lower
+  bound);
+- vl-convert hangs in a forked process (its threads do not survive a fork), so charts
+  are drawn by a small server process started before the forks: a chart the suite has
+  already drawn is reused, any other is sent to the server.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Client
+from pathlib import Path
+
+DRAWING_SERVER = """
+import sys, threading
+from multiprocessing.connection import Listener
+import vl_convert
+
+listener = Listener(sys.argv[1], authkey=sys.argv[2].encode())
+
+def serve():
+    while True:
+        try:
+            with listener.accept() as connection:
+                try:
+                    connection.send(("svg", vl_convert.vegalite_to_svg(connection.recv())))
+                except (EOFError, OSError):
+                    pass
+                except Exception as error:
+                    connection.send(("error", str(error)))
+        except OSError:
+            pass
+
+threading.Thread(target=serve, daemon=True).start()
+sys.stdin.read()  # until mutmut's process ends
+"""
+
+
+def prepare(mutant: str) -> None:
+    """Set up this process for ``MUTANT_UNDER_TEST=mutant`` ("stats" and the like in
+    mutmut's own process, a mutant's name in a forked one)."""
+    if "__mutmut_" in mutant:
+        module = importlib.import_module(mutant.rpartition(".")[0])
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == module.__name__:
+                value.cache_clear()
+    _draw_charts_safely()
+
+
+def _draw_charts_safely() -> None:
+    import vl_convert
+
+    if hasattr(vl_convert.vegalite_to_svg, "drawn"):
+        return  # mutmut's process set this up before forking
+    draw, drawn = vl_convert.vegalite_to_svg, {}
+    address = str(Path(tempfile.mkdtemp()) / "draw.sock")
+    key = secrets.token_hex(16)
+    server = subprocess.Popen([sys.executable, "-c", DRAWING_SERVER, address, key], stdin=subprocess.PIPE)
+
+    def vegalite_to_svg(payload, *args, **kwargs):
+        if args or kwargs:
+            return draw(payload, *args, **kwargs)
+        if payload not in drawn:
+            if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+                drawn[payload] = draw(payload)  # mutmut's own process: safe here
+            else:
+                return _draw_by_server(address, key, payload)
+        return drawn[payload]
+
+    vegalite_to_svg.drawn = drawn
+    vegalite_to_svg.server = server
+    vl_convert.vegalite_to_svg = vegalite_to_svg
+
+
+def _draw_by_server(address: str, key: str, payload: str) -> str:
+    for _ in range(300):  # the server may still be starting
+        try:
+            connection = Client(address, authkey=key.encode())
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            time.sleep(0.1)
+    else:
+        raise RuntimeError(f"the chart-drawing server at {address} did not start")
+    with connection:
+        connection.send(payload)
+        kind, value = connection.recv()
+    if kind == "error":
+        raise ValueError(value)
+    return value
