@@ -1,11 +1,14 @@
 """Measures: Krippendorff's alpha, the reliability sample, coverage and the keyword coder."""
 
+import csv
 import math
+from collections import Counter
 
 import pandas as pd
 import pytest
 
 from analysis import coding, corpus, datafiles, measures, sampling
+from analysis.paths import ROOT
 
 
 def test_alpha_matches_krippendorffs_formula_worked_by_hand():
@@ -86,3 +89,445 @@ def test_the_sample_holds_at_least_a_fifth_of_every_document_and_no_headings():
         for paragraph in document.paragraphs:
             if paragraph.kind == "heading":
                 assert not {s.id for s in paragraph.sentences} & sample
+
+
+def _csv_rows(path) -> list[dict]:
+    """Rows of a CSV file, read with the csv module (a route apart from the code under test)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _pinned_sentences() -> list[dict]:
+    return _csv_rows(ROOT / "tests" / "pinned_sentences.csv")
+
+
+# --- Krippendorff's alpha ---------------------------------------------------------
+
+
+def test_nominal_alpha_of_three_stances_worked_by_hand():
+    # Five units coded by two coders (E endorses, D describes, Q questions):
+    # (E,E) (E,D) (D,D) (Q,Q) (D,Q). Coincidence matrix, each unit adding its two
+    # ordered pairs: o_EE = 2, o_DD = 2, o_QQ = 2, o_ED = o_DE = 1, o_DQ = o_QD = 1.
+    # Marginals n_E = 3, n_D = 4, n_Q = 3, n = 10.
+    # Do = (off-diagonal sum) / n = 4/10; De = (n² - Σ n_c²) / (n(n-1)) = (100 - 34)/90 = 66/90.
+    # alpha = 1 - Do/De = 1 - 0.4 · 90/66 = 1 - 6/11 = 5/11.
+    # (An interval metric on the sorted values would give 1 - 90/138 instead.)
+    first = ["endorses", "endorses", "describes", "questions", "describes"]
+    second = ["endorses", "describes", "describes", "questions", "questions"]
+    assert measures.nominal_alpha(first, second) == pytest.approx(5 / 11)
+
+
+def test_nominal_alpha_counts_a_value_only_one_coder_used():
+    # (a,a) (a,a) (b,a): o_aa = 4, o_ab = o_ba = 1; n_a = 5, n_b = 1, n = 6.
+    # Do = 2/6; De = (36 - 25 - 1)/30 = 1/3; alpha = 1 - (1/3)/(1/3) = 0.
+    assert measures.nominal_alpha(["a", "a", "b"], ["a", "a", "a"]) == pytest.approx(0.0)
+    assert measures.nominal_alpha(["a", "a", "a"], ["a", "a", "b"]) == pytest.approx(0.0)
+
+
+def test_nominal_alpha_is_not_defined_for_a_single_value_or_no_data():
+    assert measures.nominal_alpha(["endorses"] * 3, ["endorses"] * 3) is None
+    assert measures.nominal_alpha([], []) is None
+
+
+def test_alpha_is_read_with_krippendorffs_thresholds_at_their_boundaries():
+    assert measures.read_alpha(1.0) == "reliable (≥ .80)"
+    assert measures.read_alpha(0.80) == "reliable (≥ .80)"
+    assert measures.read_alpha(0.7999) == "tentative (≥ .667)"
+    assert measures.read_alpha(0.667) == "tentative (≥ .667)"
+    assert measures.read_alpha(0.6669) == "unreliable (< .667)"
+    assert measures.read_alpha(0.0) == "unreliable (< .667)"
+    assert measures.read_alpha(-0.5) == "unreliable (< .667)"
+    assert measures.read_alpha(None) == "not defined"
+
+
+# --- reliability --------------------------------------------------------------------
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    """Rows as dicts, with pandas' NaN for a missing number given back as None."""
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+        for r in table.to_dict("records")
+    ]
+
+
+def test_reliability_on_a_tiny_sample_worked_by_hand():
+    # Dimension order is the codebook's, not alphabetical: threats first.
+    codes = pd.DataFrame(
+        {
+            "dimension": ["threats", "threats", "enforcement", "enforcement", "enforcement"],
+            "code": ["t1", "t2", "e1", "e2", "e3"],
+        }
+    )
+    sample = ["s1", "s2", "s3"]
+    first = {("s1", "t1"): "endorses", ("s2", "t1"): "describes", ("s2", "e1"): "endorses", ("s3", "e2"): "implements"}
+    second = {
+        ("s1", "t1"): "endorses",
+        ("s2", "t1"): "questions",
+        ("s3", "t2"): "describes",
+        ("s3", "e2"): "implements",
+    }
+    table = measures.reliability(first, second, sample, codes)
+    assert list(table.columns) == [
+        "level",
+        "dimension",
+        "code",
+        "sentences",
+        "units",
+        "first_coder_positives",
+        "second_coder_positives",
+        "agreed_positives",
+        "alpha",
+        "reading",
+        "stance_units",
+        "stance_alpha",
+    ]
+
+    def row(level, dimension, code, units, a, b, agreed, alpha, reading, stance_units, stance_alpha):
+        return {
+            "level": level,
+            "dimension": dimension,
+            "code": code,
+            "sentences": 3,
+            "units": units,
+            "first_coder_positives": a,
+            "second_coder_positives": b,
+            "agreed_positives": agreed,
+            "alpha": alpha,
+            "reading": reading,
+            "stance_units": stance_units,
+            "stance_alpha": stance_alpha,
+        }
+
+    expected = [
+        # threats: 3 sentences x 2 codes = 6 units; first codes (s1,t1) (s2,t1), second
+        # those and (s3,t2). Pairs: (1,1) x2, (0,1) x1, (0,0) x3: o11 = 4, o01 = o10 = 1,
+        # o00 = 6; n1 = 5, n0 = 7, n = 12. Do = 2/12, De = 2·5·7/(12·11) = 70/132,
+        # alpha = 1 - (2/12)(132/70) = 1 - 11/35 = 24/35 (0.686, tentative).
+        # Stance on the 2 units both coded: (E,E) and (D,Q): o_EE = 2, o_DQ = o_QD = 1;
+        # n_E = 2, n_D = n_Q = 1, n = 4. Do = 2/4, De = (16 - 6)/12 = 10/12, alpha = 1 - 0.6 = 0.4.
+        row(
+            "dimension", "threats", "", 6, 2, 3, 2, pytest.approx(24 / 35), "tentative (≥ .667)", 2, pytest.approx(0.4)
+        ),
+        # t1: (1,1) (1,1) (0,0): perfect agreement.
+        row("code", "threats", "t1", 3, 2, 2, 2, pytest.approx(1.0), "reliable (≥ .80)", None, None),
+        # t2: (0,0) (0,0) (0,1): o00 = 4, o01 = o10 = 1; n0 = 5, n1 = 1, n = 6.
+        # Do = 2/6, De = 2·5·1/(6·5) = 1/3, alpha = 0.
+        row("code", "threats", "t2", 3, 0, 1, 0, pytest.approx(0.0), "unreliable (< .667)", None, None),
+        # enforcement: 9 units; first (s2,e1) (s3,e2), second (s3,e2). Pairs: (1,1), (1,0),
+        # (0,0) x7: o11 = 2, o10 = o01 = 1, o00 = 14; n1 = 3, n0 = 15, n = 18.
+        # Do = 2/18, De = 2·15·3/(18·17) = 90/306, alpha = 1 - (2/18)(306/90) = 1 - 17/45 = 28/45.
+        # Stance on the 1 unit both coded: one value only, so not defined.
+        row("dimension", "enforcement", "", 9, 2, 1, 1, pytest.approx(28 / 45), "unreliable (< .667)", 1, None),
+        # e1: (0,0) (1,0) (0,0): as t2, alpha = 0.
+        row("code", "enforcement", "e1", 3, 1, 0, 0, pytest.approx(0.0), "unreliable (< .667)", None, None),
+        # e2: (0,0) (0,0) (1,1): perfect agreement.
+        row("code", "enforcement", "e2", 3, 1, 1, 1, pytest.approx(1.0), "reliable (≥ .80)", None, None),
+        # e3: nobody used it: a single value, alpha not defined.
+        row("code", "enforcement", "e3", 3, 0, 0, 0, None, "not defined", None, None),
+    ]
+    assert _records(table) == expected
+
+
+def test_reliability_of_the_stored_files_is_read_from_the_sample_and_both_codings(tmp_path, monkeypatch):
+    files = {
+        "SAMPLE": "sentence_id,document_id\nCA-2019-p004-s01,CA-2019\nCA-2019-p005-s01,CA-2019\n",
+        "FIRST_CODING": "sentence_id,code,stance,note\nCA-2019-p004-s01,thr_opioids,endorses,\nCA-2019-p005-s01,,,\n",
+        "SECOND_CODING": (
+            "sentence_id,code,stance,note\nCA-2019-p004-s01,thr_opioids,endorses,\n"
+            "CA-2019-p005-s01,enf_organised_crime,describes,\n"
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+        monkeypatch.setattr(coding, name, tmp_path / f"{name}.csv")
+    table = measures.reliability_results()
+    dimensions = table[table["level"] == "dimension"]
+    # The codebook's dimensions and their numbers of codes.
+    book = coding.read_codebook()
+    n_codes = {d["id"]: len(d["codes"]) for d in book["dimensions"]}
+    assert list(dimensions["dimension"]) == list(n_codes)
+    assert len(table) == len(n_codes) + sum(n_codes.values())
+    by_dimension = dimensions.set_index("dimension")
+    # Units: 2 sentences x the dimension's codes. threats: both coders (s1, thr_opioids),
+    # the rest 0: perfect agreement. enforcement: one (0,1) among N units, the rest (0,0):
+    # o00 = 2(N-1), o01 = o10 = 1; n0 = 2N-1, n1 = 1, n = 2N; Do = 2/2N = 1/N,
+    # De = 2(2N-1)/(2N(2N-1)) = 1/N, so alpha = 0. harm reduction: nobody coded it, not defined.
+    threats, enforcement, harm = (by_dimension.loc[d] for d in ("threats", "enforcement", "harm_reduction"))
+    assert (threats["units"], threats["first_coder_positives"], threats["second_coder_positives"]) == (
+        2 * n_codes["threats"],
+        1,
+        1,
+    )
+    assert (threats["agreed_positives"], threats["stance_units"], threats["alpha"]) == (1, 1, pytest.approx(1.0))
+    assert pd.isna(threats["stance_alpha"])  # one stance value only
+    assert (enforcement["units"], enforcement["first_coder_positives"], enforcement["second_coder_positives"]) == (
+        2 * n_codes["enforcement"],
+        0,
+        1,
+    )
+    assert (enforcement["stance_units"], enforcement["alpha"]) == (0, pytest.approx(0.0))
+    assert pd.isna(harm["alpha"]) and harm["reading"] == "not defined"
+    assert set(table["sentences"]) == {2}
+
+
+# --- keyword coder --------------------------------------------------------------------
+
+
+def test_keyword_agreement_per_dimension_worked_by_hand():
+    codes = pd.DataFrame(
+        {
+            "dimension": ["full", "no_guess", "full", "no_truth", "none"],
+            "code": ["a", "b", "c", "d", "e"],
+        }
+    )
+    predicted = pd.DataFrame(
+        {"sentence_id": ["s1", "s2", "s3", "s1", "s9"], "code": ["a", "a", "c", "d", "d"]},
+    )
+    human = pd.DataFrame(
+        {"sentence_id": ["s1", "s3", "s4", "s5", "s1", "s2"], "code": ["a", "c", "c", "a", "b", "b"]},
+    )
+    table = measures.keyword_agreement(predicted, human, codes)
+    assert list(table.columns) == [
+        "dimension",
+        "human_codes",
+        "keyword_codes",
+        "true_positives",
+        "precision",
+        "recall",
+        "f1",
+    ]
+    # full: guessed {s1 a, s2 a, s3 c}, true {s1 a, s3 c, s4 c, s5 a}: 2 hits.
+    # precision 2/3, recall 2/4, F1 = 2·(2/3)(1/2)/(2/3 + 1/2) = (2/3)/(7/6) = 4/7.
+    # no_guess: no guesses (precision not defined), 2 true codes, recall 0/2 = 0, F1 not defined.
+    # no_truth: 2 guesses, no hit: precision 0, recall not defined, F1 not defined.
+    # none: neither guesses nor truth.
+    assert _records(table) == [
+        {
+            "dimension": "full",
+            "human_codes": 4,
+            "keyword_codes": 3,
+            "true_positives": 2,
+            "precision": pytest.approx(2 / 3),
+            "recall": pytest.approx(1 / 2),
+            "f1": pytest.approx(4 / 7),
+        },
+        {
+            "dimension": "no_guess",
+            "human_codes": 2,
+            "keyword_codes": 0,
+            "true_positives": 0,
+            "precision": None,
+            "recall": 0.0,
+            "f1": None,
+        },
+        {
+            "dimension": "no_truth",
+            "human_codes": 0,
+            "keyword_codes": 2,
+            "true_positives": 0,
+            "precision": 0.0,
+            "recall": None,
+            "f1": None,
+        },
+        {
+            "dimension": "none",
+            "human_codes": 0,
+            "keyword_codes": 0,
+            "true_positives": 0,
+            "precision": None,
+            "recall": None,
+            "f1": None,
+        },
+    ]
+
+
+def test_keyword_agreement_has_no_f1_when_guesses_and_truth_never_meet():
+    codes = pd.DataFrame({"dimension": ["d"], "code": ["a"]})
+    predicted = pd.DataFrame({"sentence_id": ["s1"], "code": ["a"]})
+    human = pd.DataFrame({"sentence_id": ["s2"], "code": ["a"]})
+    (row,) = measures.keyword_agreement(predicted, human, codes).itertuples()
+    assert (row.precision, row.recall, row.f1) == (0.0, 0.0, None)
+
+
+def test_keyword_coder_matches_whole_words_and_phrases_in_body_sentences():
+    codes = pd.DataFrame(
+        {
+            "code": ["whole", "phrase", "hyphen", "heading", "errata"],
+            "keywords": [
+                "seizure; pandemic",
+                "saginaw chippewa; real time",
+                "mid; tier; x-ray",
+                "indian tribe",
+                "ai-based",
+            ],
+        }
+    )
+    # Worked out by reading the texts:
+    # whole: "its biggest seizure of cocaine" (DU-2020-p032-s01) and "the COVID-19 pandemic
+    #   induced" (CE-2024-p034-s02); not the "seizures" of six other sentences, nor
+    #   "pre-pandemic levels" (CE-2024-p034-s03).
+    # phrase: "the Saginaw Chippewa Tribal Court" (CA-2019-p055-s01, upper case in the text),
+    #   "Lack of real time data" (CA-2019-p057-s01), "for 'real time' drug safety testing"
+    #   (DU-2020-p026-s01); not "real-time alerts" (CE-2024-p035-s05).
+    # hyphen: "advanced x-ray scanning" (CE-2024-p051-s04); "mid" and "tier" occur only
+    #   joined by a hyphen ("mid- and top-tier", "mid-tier", "mid-layer"), and "ray" only in "x-ray".
+    # heading: only the heading "Saginaw-Chippewa Indian Tribe" (CA-2019-p109-s01), which the coder skips.
+    # errata: the text has "Albased", read as "AI-based" (data/coding/errata.csv), in CE-2024-p032-s02.
+    predicted = measures.keyword_coding(codes)
+    assert list(predicted.columns) == ["sentence_id", "code"]
+    assert list(predicted.itertuples(index=False, name=None)) == [
+        ("CA-2019-p055-s01", "phrase"),
+        ("CA-2019-p057-s01", "phrase"),
+        ("DU-2020-p026-s01", "phrase"),
+        ("DU-2020-p032-s01", "whole"),
+        ("CE-2024-p032-s02", "errata"),
+        ("CE-2024-p034-s02", "whole"),
+        ("CE-2024-p051-s04", "hyphen"),
+    ]
+
+
+def test_keyword_coder_finding_nothing_gives_an_empty_table_with_its_columns():
+    predicted = measures.keyword_coding(pd.DataFrame({"code": ["heading"], "keywords": ["indian tribe"]}))
+    assert predicted.empty
+    assert list(predicted.columns) == ["sentence_id", "code"]
+
+
+# --- coverage, sample and adjudication ------------------------------------------------
+
+
+def test_coverage_counts_coded_sentences_against_the_pinned_sentences():
+    heading, body, other = "CA-2019-p001-s01", "CA-2019-p004-s01", "CE-2024-p034-s02"
+    # Two codes on one sentence count once; an id of no document counts nowhere.
+    annotations = pd.DataFrame({"sentence_id": [heading, body, body, other, "XX-2000-p001-s01"]})
+    coded = {heading, body, other}
+    pinned = _pinned_sentences()
+    expected = []
+    for document in dict.fromkeys(corpus.document_of(p["sentence_id"]) for p in pinned):
+        mine = [p for p in pinned if corpus.document_of(p["sentence_id"]) == document]
+        body_ids = [p["sentence_id"] for p in mine if p["kind"] != "heading"]
+        n_coded = sum(p["sentence_id"] in coded for p in mine)
+        expected.append(
+            {
+                "document_id": document,
+                "sentences": len(mine),
+                "headings": len(mine) - len(body_ids),
+                "coded": n_coded,
+                "share_coded": pytest.approx(n_coded / len(mine)),
+                "share_of_non_headings_coded": pytest.approx(sum(i in coded for i in body_ids) / len(body_ids)),
+            }
+        )
+    assert [e["coded"] for e in expected] == [2, 0, 0, 0, 1]
+    assert measures.coverage(annotations).to_dict("records") == expected
+
+
+def test_sample_sizes_count_the_stored_sample_per_document():
+    pinned = Counter(corpus.document_of(p["sentence_id"]) for p in _pinned_sentences())
+    sampled = Counter(r["document_id"] for r in _csv_rows(ROOT / "data" / "coding" / "reliability" / "sample.csv"))
+    # A document with no sampled sentence gets 0 (an invented one, listed first).
+    documents = pd.DataFrame(
+        {"document_id": ["ZZ-2000", *pinned], "sentences": [10, *pinned.values()], "words": [1] * (len(pinned) + 1)}
+    )
+    table = measures.sample_sizes(documents)
+    assert list(table.columns) == ["document_id", "sentences", "sampled", "share"]
+    assert table["sampled"].dtype == "int64"
+    assert table.to_dict("records") == [
+        {"document_id": "ZZ-2000", "sentences": 10, "sampled": 0, "share": 0.0},
+        *(
+            {"document_id": d, "sentences": n, "sampled": sampled[d], "share": pytest.approx(sampled[d] / n)}
+            for d, n in pinned.items()
+        ),
+    ]
+
+
+ADJUDICATION_HEADER = "sentence_id,code,first,second,decision,reason\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "counts"),
+    [
+        (
+            [
+                "s1,c1,endorses,absent,endorses,r",  # as the first coder
+                "s2,c2,absent,describes,absent,r",  # as the first coder
+                "s3,c3,absent,endorses,endorses,r",  # as the second coder
+                "s4,c4,questions,describes,endorses,r",  # neither
+            ],
+            [2, 1, 1],
+        ),
+        (["s1,c1,endorses,absent,absent,r", "s2,c2,describes,absent,absent,r"], [0, 2, 0]),
+        ([], [0, 0, 0]),
+    ],
+)
+def test_adjudication_summary_counts_how_each_disagreement_was_settled(tmp_path, monkeypatch, rows, counts):
+    path = tmp_path / "adjudication.csv"
+    path.write_text(ADJUDICATION_HEADER + "".join(f"{r}\n" for r in rows), encoding="utf-8")
+    monkeypatch.setattr(coding, "ADJUDICATION", path)
+    table = measures.adjudication_summary()
+    assert table.to_dict("list") == {
+        "decision": ["as the first coder", "as the second coder", "neither"],
+        "disagreements": counts,
+    }
+    assert table["disagreements"].dtype == "int64"
+
+
+# --- the numbers the prose quotes -----------------------------------------------------
+
+
+def test_corpus_summary_of_a_hand_made_table():
+    documents = pd.DataFrame(
+        {
+            "source_id": ["A", "B", "B"],
+            "words": [100, 250, 50],
+            "sentences": [10, 20, 5],
+            "reference_year": [2019, 2013, 2024],
+        }
+    )
+    assert measures.corpus_summary(documents) == {
+        "n_sources": 2,
+        "n_documents": 3,
+        "n_words": 400,
+        "n_sentences": 35,
+        "first_year": 2013,
+        "last_year": 2024,
+        "min_words": 50,
+        "max_words": 250,
+    }
+
+
+def test_method_figures_rounds_to_whole_percent_and_says_not_defined():
+    coverage = pd.DataFrame({"coded": [40, 5], "sentences": [100, 50]})
+    sample = pd.DataFrame({"sampled": [20, 14], "sentences": [100, 50], "share": [0.2, 0.28]})
+    adjudication = pd.DataFrame({"decision": ["a", "b", "c"], "disagreements": [2, 1, 0]})
+    # Object columns keep None apart from NaN; code rows must not overwrite their dimension's alpha.
+    reliability = pd.DataFrame(
+        {
+            "level": ["dimension", "code", "dimension", "code", "dimension"],
+            "dimension": ["enforcement", "enforcement", "threats", "threats", "harm_reduction"],
+            "alpha": pd.Series([0.929714, 0.5, None, 0.7, float("nan")], dtype=object),
+        }
+    )
+    keywords = pd.DataFrame(
+        {
+            "dimension": ["enforcement", "threats", "harm_reduction"],
+            "precision": pd.Series([2 / 3, None, float("nan")], dtype=object),
+            "recall": pd.Series([1.0, 1 / 3, None], dtype=object),
+        }
+    )
+    assert measures.method_figures(coverage, reliability, keywords, sample, adjudication) == {
+        "sample_sentences": 34,
+        "sample_share": "23%",  # 34 / 150 = 22.7%
+        "sample_min_share": "20%",
+        "coded_sentences": 45,
+        "coded_share": "30%",  # 45 / 150
+        "disagreements": 3,
+        "alpha_enforcement": "0.93",
+        "alpha_threats": "not defined",
+        "alpha_harm_reduction": "not defined",
+        "keyword_precision_enforcement": "67%",
+        "keyword_recall_enforcement": "100%",
+        "keyword_precision_threats": "not defined",
+        "keyword_recall_threats": "33%",
+        "keyword_precision_harm_reduction": "not defined",
+        "keyword_recall_harm_reduction": "not defined",
+    }
