@@ -189,3 +189,38 @@ def test_the_two_known_splitting_faults_are_as_the_method_records_them():
     assert "partnerships.High levels" in sentence["CH-2013b-p017-s04"][1]
     assert sentence["CH-2013b-p028-s01"][0] == "heading"
     assert sentence["CH-2013b-p028-s01"][1].startswith("Are there any plans to look at the regulation")
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(p.kind, p.text) for p in split_document("T-2000", text)]
+
+
+def test_a_line_without_a_full_stop_is_a_heading_up_to_fifteen_words():
+    fifteen = "Law enforcement responses to the opioid crisis in the provinces and territories of Canada today"
+    assert kinds(f"{fifteen}\n\nNext.\n") == [("heading", fifteen), ("text", "Next.")]
+    assert kinds(f"{fifteen} overall\n\nNext.\n") == [("text", f"{fifteen} overall"), ("text", "Next.")]
+
+
+def test_a_short_block_on_two_lines_is_text_not_a_heading():
+    assert kinds("Drug law\nenforcement\n\nNext.\n") == [("text", "Drug law enforcement"), ("text", "Next.")]
+
+
+def test_a_numbered_line_is_a_heading_up_to_twelve_words_and_a_list_item_beyond():
+    twelve = "3. Law enforcement responses to the opioid crisis in the provinces today"
+    assert kinds(f"{twelve}\n\nNext.\n") == [("heading", twelve), ("text", "Next.")]
+    assert kinds(f"{twelve} overall\n\nNext.\n") == [("item", f"{twelve[3:]} overall"), ("text", "Next.")]
+
+
+def test_a_numbered_line_of_sentences_is_a_list_item():
+    assert kinds("2. Findings. More came later\n\nNext.\n") == [
+        ("item", "Findings. More came later"),
+        ("text", "Next."),
+    ]
+
+
+def test_a_numbered_heading_may_follow_a_title():
+    assert kinds("Drug briefing\n\n1. Introduction\n\nText here.\n") == [
+        ("heading", "Drug briefing"),
+        ("heading", "1. Introduction"),
+        ("text", "Text here."),
+    ]
