@@ -52,10 +52,18 @@ def static_svg(payload: str, chart_id: str) -> str:
     scoped to the chart: the same chart gives the same SVG, and two charts on one page
     never share a gradient or clip path."""
     svg = vl_convert.vegalite_to_svg(payload).replace(f'xlink:href="{VL_CONVERT_BASE}', 'href="')
+    svg = re.sub(r'="[^"]*"', _round_geometry, svg)
     for number, element_id in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg))):
         scoped = f"{chart_id}-{number}"
         svg = svg.replace(f'id="{element_id}"', f'id="{scoped}"').replace(f"url(#{element_id})", f"url(#{scoped})")
     return svg
+
+
+def _round_geometry(attribute: re.Match) -> str:
+    """An SVG attribute value with its long decimals (coordinates, gradient stops: more
+    than four places) cut to two, a hundredth of a pixel, so no number on the page carries
+    more digits than the data's precision (results.DECIMALS). Text content is left alone."""
+    return re.sub(r"(-?\d+\.\d{5,})", lambda m: f"{float(m.group(1)):.2f}", attribute.group(0))
 
 
 def embed_html(spec: dict) -> str:

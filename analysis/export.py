@@ -18,7 +18,7 @@ import yaml
 from analysis import coding, corpus, measures, results
 from analysis.paths import SCHEMAS_DIR
 
-TYPES = {"int64": "integer", "float64": "number", "bool": "boolean"}
+TYPES = {"int64": "integer", "Int64": "integer", "float64": "number", "bool": "boolean"}  # Int64: counts with gaps
 DECLARED = SCHEMAS_DIR / "datapackage.yaml"
 
 
@@ -107,8 +107,18 @@ def _inferred_schema(table: pd.DataFrame, primary_key: list[str]) -> dict:
 
 
 def _write(table: pd.DataFrame, path: Path) -> None:
+    """The table as CSV. Numbers are written as they were rounded where they were made
+    (``results.DECIMALS`` places), never re-rounded here; a column with more digits stops
+    the export, naming it, so an unrounded number cannot reach the package."""
+    for column in table.select_dtypes("float").columns:
+        values = table[column].dropna()
+        if not values.equals(values.round(results.DECIMALS)):
+            raise ValueError(
+                f"{path.name}: column {column!r} has numbers with more than {results.DECIMALS} decimal places; "
+                "round them where the table is made (results.published)"
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    table.to_csv(path, index=False, lineterminator="\n")
 
 
 def export(directory: Path) -> Path:

@@ -112,6 +112,18 @@ def indicator_scores(salience: pd.DataFrame, index: dict, book: dict) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def weighted_sum(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each source's (row of ``matrix``) weighted sum under each weighting (row of
+    ``weights``): weightings × sources. Added indicator by indicator with elementwise
+    operations, not a BLAS product, whose kernels differ by CPU in the last bits, so the
+    same data give the same values, and ties stay ties, on any machine."""
+    weights = np.atleast_2d(weights)
+    total = np.zeros((weights.shape[0], matrix.shape[0]))
+    for k in range(matrix.shape[1]):
+        total = total + weights[:, k, None] * matrix[None, :, k]
+    return total
+
+
 def _matrix(scores: pd.DataFrame, rule: str) -> tuple[list[str], np.ndarray]:
     """Sources (in order) × indicators values under a scoring rule, on a 0–100 scale."""
     column, scale = {"presence": ("score", 100 / 3), "salience": ("net_support_share", 100)}[rule]
@@ -135,8 +147,8 @@ def index_scores(scores: pd.DataFrame) -> pd.DataFrame:
             "index": scores["index"].iloc[0],
             "source_id": order,
             "source": [names[s] for s in order],
-            "score": presence @ weights,
-            "salience_score": salience @ weights,
+            "score": weighted_sum(presence, weights)[0],
+            "salience_score": weighted_sum(salience, weights)[0],
             "indicators_raised": [int(raised.get(s, 0)) for s in order],
             "indicators": len(weights),
         }
@@ -162,7 +174,7 @@ def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[s
     stability, ranges, values_by_rule = [], [], {}
     for rule in (r["id"] for r in settings["rules"]):
         order, matrix = _matrix(scores, rule)
-        values = weights @ matrix.T
+        values = weighted_sum(matrix, weights)
         values_by_rule[rule] = values
         rank = ranks(values)
         for j, source_id in enumerate(order):

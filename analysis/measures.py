@@ -94,7 +94,7 @@ def reliability(
             a = [int(u in first) for u in code_units]
             b = [int(u in second) for u in code_units]
             rows.append(_alpha_row("code", dimension, code, len(sample), a, b, None, None))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"stance_units": "Int64"})
 
 
 def _alpha_row(level, dimension, code, sentences, a, b, stance_alpha, both):
@@ -175,8 +175,10 @@ def reliability_results() -> pd.DataFrame:
     from analysis import coding, datafiles
 
     sample = [r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)]
+    from analysis.results import published
+
     first, second = coding.sample_codes(coding.FIRST_CODING), coding.sample_codes(coding.SECOND_CODING)
-    return reliability(first, second, sample, coding.codes())
+    return published(reliability(first, second, sample, coding.codes()))
 
 
 def sample_sizes(documents: pd.DataFrame) -> pd.DataFrame:

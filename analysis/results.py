@@ -10,6 +10,17 @@ import pandas as pd
 
 from analysis import coding, corpus, indices, salience, synthesis, threats
 
+# The one precision of every published number (data package, chart data, tables, prose):
+# at most four decimal places, rounded here, where the derived tables are made, so that
+# no byte of an exhibit depends on the last bits a CPU's floating-point kernels give.
+DECIMALS = 4
+
+
+def published(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every float column rounded to ``DECIMALS`` places."""
+    floats = table.select_dtypes("float").columns
+    return table.assign(**{column: table[column].round(DECIMALS) for column in floats})
+
 
 def evidence_url(dimension: str, source_id: str, code: str | None = None) -> str:
     """Where the quotes behind a source (and code) are listed, relative to the book's
@@ -54,7 +65,7 @@ def salience_table() -> pd.DataFrame:
         ["quote", "quote_stance", "document_id", "quote_sentence_id"]
     ].fillna("")
     table["paragraph"] = table["paragraph"].fillna(0).astype(int)
-    return table
+    return published(table)
 
 
 def coded_sentences(dimension: str) -> pd.Series:
@@ -69,8 +80,13 @@ def dimension_table(dimension: str) -> pd.DataFrame:
     return salience.dimension_salience(salience_table(), dimension)
 
 
-@cache
 def indicator_scores(index_id: str) -> pd.DataFrame:
+    return published(_indicator_scores(index_id))
+
+
+@cache
+def _indicator_scores(index_id: str) -> pd.DataFrame:
+    """Unrounded: the indices and their sensitivity are computed from these, and rounded after."""
     book = indices.rubrics()
     index = indices.index_rubric(index_id, book)
     scores = indices.indicator_scores(dimension_table(index["dimension"]), index, book)
@@ -86,13 +102,14 @@ def index_ids() -> list[str]:
 
 @cache
 def index_table(index_id: str) -> pd.DataFrame:
-    return indices.index_scores(indicator_scores(index_id))
+    return published(indices.index_scores(_indicator_scores(index_id)))
 
 
 @cache
 def sensitivity(index_id: str) -> dict[str, pd.DataFrame]:
     settings = indices.rubrics()["sensitivity"]
-    return indices.sensitivity(indicator_scores(index_id), settings, offset=index_ids().index(index_id))
+    found = indices.sensitivity(_indicator_scores(index_id), settings, offset=index_ids().index(index_id))
+    return {name: published(table) for name, table in found.items()}
 
 
 def rank_stability() -> pd.DataFrame:
@@ -108,19 +125,19 @@ def threat_matrix(dimension: str = "threats") -> pd.DataFrame:
     matrix = threats.threat_matrix(dimension_table(dimension), sources())
     columns = ["source_id", "code", "short", "quote", "quote_stance", "document_id", "paragraph", "evidence_url"]
     extra = dimension_table(dimension)[columns]
-    return matrix.merge(extra, on=["source_id", "code"], how="left")
+    return published(matrix.merge(extra, on=["source_id", "code"], how="left"))
 
 
 @cache
 def convergence() -> pd.DataFrame:
-    return synthesis.convergence(salience_table())
+    return published(synthesis.convergence(salience_table()))
 
 
 @cache
 def similarity() -> pd.DataFrame:
     table = synthesis.similarity(salience_table())
     table["evidence_url"] = [pair_url(r.source_a_id, r.source_b_id) for r in table.itertuples()]
-    return table
+    return published(table)
 
 
 def quote_text(row) -> str:

@@ -4,6 +4,7 @@ alike their code profiles are."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -53,15 +54,19 @@ def convergence(salience: pd.DataFrame) -> pd.DataFrame:
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
-    """Cosine similarity; nan when either profile is empty."""
-    norm = np.linalg.norm(a) * np.linalg.norm(b)
-    return float(a @ b / norm) if norm else float("nan")
+    """Cosine similarity; nan when either profile is empty. Summed with ``math.fsum``
+    (exact), not BLAS, whose kernels differ by CPU in the last bits."""
+    dot = math.fsum(float(x) * float(y) for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(math.fsum(float(x) ** 2 for x in a) * math.fsum(float(y) ** 2 for y in b))
+    return dot / norm if norm else float("nan")
 
 
 def similarity(salience: pd.DataFrame) -> pd.DataFrame:
     """Cosine similarity of every pair of sources' profiles (share of sentences per
-    code, over all codes of all dimensions), with the codes they share."""
-    wide = salience.pivot(index="source_id", columns="code", values="share")
+    code, over all codes of all dimensions), with the codes they share. Shares are
+    recomputed from the counts, not read from the rounded ``share`` column."""
+    profile = salience.assign(profile=salience["sentences"] / salience["body_sentences"])
+    wide = profile.pivot(index="source_id", columns="code", values="profile")
     order = list(dict.fromkeys(salience["source_id"]))
     names = salience.drop_duplicates("source_id").set_index("source_id")["source"]
     rows = []

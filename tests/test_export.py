@@ -376,8 +376,8 @@ def _check_reliability_counts_agree_with_the_two_codings(package, descriptor):
         ("agreed_positives", "integer"),
         ("alpha", "number"),
         ("reading", "string"),
-        # Counts, but empty on the code rows, so pandas holds them as floats.
-        ("stance_units", "number"),
+        # Counts, empty on the code rows (a nullable integer).
+        ("stance_units", "integer"),
         ("stance_alpha", "number"),
     ]
     assert "primaryKey" not in schema
@@ -393,13 +393,13 @@ def _check_every_derived_table_has_its_declared_columns_types_and_descriptions(p
         assert rows, name
 
 
-def _check_numbers_have_six_significant_digits_and_booleans_are_words(package, descriptor):
+def _check_numbers_have_four_decimal_places_and_booleans_are_words(package, descriptor):
     _, rows = _rows(package / "enforcement_salience.csv")
     for row in rows:
         sentences, body, words = int(row["sentences"]), int(row["body_sentences"]), int(row["words"])
-        # e.g. 7 of 126 sentences: 0.0555556, not 0.05555555555555555.
-        assert row["share"] == f"{sentences / body:.6g}"
-        assert row["per_1000_words"] == f"{1000 * sentences / words:.6g}"
+        # e.g. 7 of 126 sentences: 0.0556, not 0.05555555555555555.
+        assert row["share"] == repr(round(sentences / body, 4))
+        assert row["per_1000_words"] == repr(round(1000 * sentences / words, 4))
     assert any(len(row["share"]) < len(repr(int(row["sentences"]) / int(row["body_sentences"]))) for row in rows)
     _, rows = _rows(package / "order_robustness.csv")
     assert {row["robust"] for row in rows} <= {"True", "False"}
@@ -436,7 +436,7 @@ def test_the_exported_package_gives_back_every_table_it_was_made_from(tmp_path):
         _check_codebook_lists_every_code_of_codebook_yaml,
         _check_reliability_counts_agree_with_the_two_codings,
         _check_every_derived_table_has_its_declared_columns_types_and_descriptions,
-        _check_numbers_have_six_significant_digits_and_booleans_are_words,
+        _check_numbers_have_four_decimal_places_and_booleans_are_words,
         _check_each_figure_csv_holds_the_data_behind_its_exhibit,
     ):
         check(package, descriptor)
@@ -453,7 +453,7 @@ def test_a_tables_schema_is_inferred_from_its_column_types():
             "robust": [True, False],  # bool
             "label": ["a", "b"],  # str
             "when": pd.to_datetime(["2020-01-01", "2021-01-01"]),  # datetime64: no mapping
-            "maybe": pd.array([1, None], dtype="Int64"),  # nullable integer: no mapping
+            "maybe": pd.array([1, None], dtype="Int64"),  # nullable integer
             2024: [3, 4],  # a column named by a number
         }
     )
@@ -463,20 +463,27 @@ def test_a_tables_schema_is_inferred_from_its_column_types():
         {"name": "robust", "type": "boolean"},
         {"name": "label", "type": "string"},
         {"name": "when", "type": "string"},
-        {"name": "maybe", "type": "string"},
+        {"name": "maybe", "type": "integer"},
         {"name": "2024", "type": "integer"},
     ]
     assert export._inferred_schema(table, ["label"]) == {"fields": fields, "primaryKey": ["label"]}
     assert export._inferred_schema(table, []) == {"fields": fields}
 
 
-def test_a_table_is_written_as_csv_without_index_in_six_significant_digits(tmp_path):
+def test_a_table_is_written_as_csv_without_index_its_rounded_numbers_as_they_are(tmp_path):
     folder = tmp_path / "a" / "b"  # neither exists yet
-    table = pd.DataFrame({"name": ["x", "y, z"], "value": [1 / 3, 1234567.0], "small": [2.5e-7, 2.0], "n": [1, 2]})
+    table = pd.DataFrame({"name": ["x", "y, z"], "value": [0.3333, 1234567.0], "small": [0.0001, 2.0], "n": [1, 2]})
     export._write(table, folder / "one.csv")
     export._write(table[["n"]], folder / "two.csv")  # into the folder that now exists
-    assert (folder / "one.csv").read_bytes() == b'name,value,small,n\nx,0.333333,2.5e-07,1\n"y, z",1.23457e+06,2,2\n'
+    assert (folder / "one.csv").read_bytes() == b'name,value,small,n\nx,0.3333,0.0001,1\n"y, z",1234567.0,2.0,2\n'
     assert (folder / "two.csv").read_bytes() == b"n\n1\n2\n"
+
+
+def test_an_unrounded_number_stops_the_export_naming_its_column(tmp_path):
+    table = pd.DataFrame({"share": [0.25, 1 / 3]})
+    with pytest.raises(ValueError, match=r"one.csv: column 'share' has numbers with more than 4 decimal places"):
+        export._write(table, tmp_path / "one.csv")
+    assert not (tmp_path / "one.csv").exists()
 
 
 def test_a_declared_schema_resolves_shared_fields_and_keeps_only_type_and_description():
@@ -536,7 +543,7 @@ def test_sentences_frame_has_one_row_per_pinned_sentence():
 def test_export_writes_each_table_with_a_descriptor_made_by_hand(tmp_path, monkeypatch):
     """The export's own work, on small tables: files, paths, schemas and the descriptor,
     into a directory that exists already."""
-    people = pd.DataFrame({"person": ["ann", "bo"], "age": [31, 4], "height": [1 / 3, 1.5], "member": [True, False]})
+    people = pd.DataFrame({"person": ["ann", "bo"], "age": [31, 4], "height": [0.3333, 1.5], "member": [True, False]})
     similarity_columns = [f["name"] for f in _declared("similarity")[0]["fields"]]
     similarity = pd.DataFrame({c: [f"v{i}"] for i, c in enumerate(similarity_columns)})[similarity_columns[::-1]]
     figure, table = pd.DataFrame({"x": [1, 2]}), pd.DataFrame({"Source": ["Canada"]})
@@ -602,7 +609,7 @@ def test_export_writes_each_table_with_a_descriptor_made_by_hand(tmp_path, monke
     assert '\n      "description": "People, one a row (¶ 1–2).",\n' in text
     assert text.endswith("\n}\n")
     assert (tmp_path / "people.csv").read_text(encoding="utf-8") == (
-        "person,age,height,member\nann,31,0.333333,True\nbo,4,1.5,False\n"
+        "person,age,height,member\nann,31,0.3333,True\nbo,4,1.5,False\n"
     )
     # The derived table comes out in its declared column order.
     values = ",".join(f"v{i}" for i in range(len(similarity_columns)))
