@@ -100,8 +100,8 @@ def _percent(value: float) -> str:
 
 def _share_text(row) -> str:
     if not row.sentences:
-        return f"not raised (0 of {row.body_sentences} sentences; 95% CI 0–{_percent(row.share_high)})"
-    interval = f"95% CI {_percent(row.share_low)}–{_percent(row.share_high)}"
+        return f"{row.absence or 'not raised'}: 0 of {row.body_sentences} sentences"
+    interval = f"95% interval {_percent(row.share_low)}–{_percent(row.share_high)}"
     return f"{_percent(row.share)} of {row.body_sentences} sentences ({interval})"
 
 
@@ -168,6 +168,7 @@ def enforcement_heatmap(table: pd.DataFrame) -> alt.LayerChart:
             "share_pct",
             "cell",
             "share_text",
+            "stance_mix",
             "rate_text",
             "quote_text",
             "evidence_url",
@@ -191,6 +192,7 @@ def enforcement_heatmap(table: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("label:N", title="Priority"),
             alt.Tooltip("sentences:Q", title="Sentences raising it"),
             alt.Tooltip("share_text:N", title="Share"),
+            alt.Tooltip("stance_mix:N", title="Stances"),
             alt.Tooltip("rate_text:N", title="Per 1,000 words"),
             alt.Tooltip("quote_text:N", title="Evidence"),
         ],
@@ -293,93 +295,103 @@ def rank_stability(table: pd.DataFrame) -> alt.Chart:
 
 
 def threat_timeline(table: pd.DataFrame) -> alt.LayerChart:
-    """fig-threat-timeline: which threats each source names, placed on the source's reference year."""
-    named = table[table["sentences"] > 0].assign(
+    """fig-threat-timeline: which threat items each source names, placed on the source's
+    reference year; a ring marks a source that names the item only as an enforcement priority."""
+    from analysis import threats
+
+    named = table[table["named_as"] != ""].assign(
         share_pct=lambda t: (t["share"] * 100).round(1),
-        share_text=lambda t: [_share_text(r) for r in t.itertuples()],
+        share_text=lambda t: [
+            f"{_share_text(r)}; {r.stance_mix}" if r.sentences else "named only as an enforcement priority"
+            for r in t.itertuples()
+        ],
         quote_text=lambda t: [results.quote_text(r) for r in t.itertuples()],
+        first_text=lambda t: [
+            f"{int(r.first_named)}, {r.first_named_by}"
+            + (" (as an enforcement priority)" if r.first_named_as == threats.AS_PRIORITY else "")
+            for r in t.itertuples()
+        ],
     )
-    order = table.drop_duplicates("code").sort_values("first_named", kind="stable")["short"].tolist()
+    firsts = table.drop_duplicates("item")
+    order = firsts.sort_values("first_named", kind="stable")["short"].tolist()
     years = sorted(table["reference_year"].unique().tolist())
     span = named.groupby("short").agg(first=("reference_year", "min"), last=("reference_year", "max")).reset_index()
-    data = named.merge(span, on="short")[
-        [
-            "short",
-            "label",
-            "source",
-            "reference_year",
-            "first",
-            "last",
-            "sentences",
-            "share_pct",
-            "share_text",
-            "quote_text",
-            "first_named",
-            "pattern",
-            "evidence_url",
-        ]
-    ]
+    columns = ["short", "label", "family", "source", "reference_year", "first", "last", "sentences", "share_pct"]
+    columns += ["share_text", "first_text", "named_as", "pattern", "quote_text", "evidence_url"]
+    data = named.merge(span, on="short")[columns]
     description = (
-        f"Dot plot of {table['code'].nunique()} threats (rows, ordered by the year first named) against the "
+        f"Dot plot of {table['item'].nunique()} named threats (rows, ordered by the year first named) against the "
         f"reference years of the sources ({', '.join(map(str, years))}); a dot means the source names the threat, "
-        "its size the share of the source's sentences. "
+        "its size the share of the source's sentences; a ring means the source names it only as an enforcement "
+        "priority. "
         + "; ".join(f"{p.capitalize()}: {', '.join(g['short'].unique())}" for p, g in data.groupby("pattern"))
         + "."
     )
+    domain = [years[0] - 1, years[-1] + 1]
     x = alt.X(
         "reference_year:Q",
         title="Reference year of the source",
-        scale=alt.Scale(domain=[years[0] - 1, years[-1] + 1], nice=False),
+        scale=alt.Scale(domain=domain, nice=False),
         axis=alt.Axis(values=years, format="d", labelAngle=-45, labelOverlap=False),
     )
     y = alt.Y("short:N", sort=order, title=None, axis=alt.Axis(labelLimit=170))
+    color = alt.Color(
+        "source:N",
+        scale=source_scale(table.sort_values("reference_year", kind="stable")["source"]),
+        title="Source",
+        legend=alt.Legend(columns=2),
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="Threat"),
+        alt.Tooltip("family:N", title="Family"),
+        alt.Tooltip("source:N", title="Source"),
+        alt.Tooltip("reference_year:Q", title="Year", format="d"),
+        alt.Tooltip("share_text:N", title="Share"),
+        alt.Tooltip("first_text:N", title="First named"),
+        alt.Tooltip("quote_text:N", title="Evidence"),
+    ]
     base = alt.Chart(data)
-    spans = base.mark_rule(color="#bbb", cursor="pointer").encode(
-        href=alt.Href("evidence_url:N"),
-        tooltip=[
-            alt.Tooltip("label:N", title="Threat"),
-            alt.Tooltip("pattern:N", title="Pattern"),
-            alt.Tooltip("quote_text:N", title="Evidence"),
-        ],
-        x=alt.X("first:Q", scale=alt.Scale(domain=[years[0] - 1, years[-1] + 1])),
+    spans = base.mark_rule(color="#bbb").encode(
+        x=alt.X("first:Q", scale=alt.Scale(domain=domain)),
         x2="last:Q",
         y=y,
     )
-    dots = base.mark_circle(opacity=0.9, cursor="pointer").encode(
-        x=x,
-        y=y,
-        size=alt.Size("share_pct:Q", title="% of sentences", scale=alt.Scale(range=[30, 400]), legend=None),
-        color=alt.Color(
-            "source:N",
-            scale=source_scale(table.sort_values("reference_year", kind="stable")["source"]),
-            title="Source",
-            legend=alt.Legend(columns=2),
-        ),
-        href=alt.Href("evidence_url:N"),
-        tooltip=[
-            alt.Tooltip("label:N", title="Threat"),
-            alt.Tooltip("source:N", title="Source"),
-            alt.Tooltip("reference_year:Q", title="Year", format="d"),
-            alt.Tooltip("share_text:N", title="Share"),
-            alt.Tooltip("first_named:Q", title="First named", format="d"),
-            alt.Tooltip("quote_text:N", title="Evidence"),
-        ],
+    dots = (
+        base.transform_filter("datum.sentences > 0")
+        .mark_circle(opacity=0.9, cursor="pointer")
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size("share_pct:Q", title="% of sentences", scale=alt.Scale(range=[30, 400]), legend=None),
+            color=color,
+            href=alt.Href("evidence_url:N"),
+            tooltip=tooltip,
+        )
+    )
+    rings = (
+        base.transform_filter("datum.sentences == 0")
+        .mark_point(shape="circle", filled=False, size=90, strokeWidth=2, cursor="pointer")
+        .encode(x=x, y=y, color=color, href=alt.Href("evidence_url:N"), tooltip=tooltip)
     )
     return (
-        (spans + dots)
-        .properties(width=WIDTH - 60, height=alt.Step(22), description=description)
+        (spans + dots + rings)
+        .properties(width=WIDTH - 60, height=alt.Step(20), description=description)
         .configure_legend(orient="bottom")
     )
 
 
 def similarity_matrix(table: pd.DataFrame) -> alt.LayerChart:
     """fig-similarity: cosine similarity of each pair of sources' code profiles."""
-    data = table.assign(cell=table["cosine"].map(lambda v: f"{v:.2f}"))[
+    data = table.assign(
+        cell=table["cosine"].map(lambda v: f"{v:.2f}"),
+        interval=[f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(table["cosine_low"], table["cosine_high"], strict=True)],
+    )[
         [
             "source_a",
             "source_b",
             "cosine",
             "cell",
+            "interval",
             "codes_both",
             "codes_a_only",
             "codes_b_only",
@@ -404,6 +416,7 @@ def similarity_matrix(table: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("source_a:N", title="Source"),
             alt.Tooltip("source_b:N", title="Compared with"),
             alt.Tooltip("cell:N", title="Cosine similarity"),
+            alt.Tooltip("interval:N", title="95% interval"),
             alt.Tooltip("codes_both:Q", title="Codes both raise"),
             alt.Tooltip("codes_a_only:Q", title="Codes only the first raises"),
             alt.Tooltip("codes_b_only:Q", title="Codes only the second raises"),

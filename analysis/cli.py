@@ -153,6 +153,12 @@ def validate(annotations: Path | None = None) -> int:
     if not problems and annotations is None:
         progress("validating the reliability sample, codings and adjudication")
         problems += coding.validate_reliability()
+    if not problems and annotations is None:
+        from analysis import results, review
+
+        progress("validating the stance audit and the review of 'not raised' cells")
+        problems += review.validate_stance_audit()
+        problems += review.validate_zero_review(results.salience_table(), results.item_table())
     for problem in problems:
         print(problem)
     if problems:

@@ -26,6 +26,7 @@ CODEBOOK = CODING_DIR / "codebook.yaml"
 ANNOTATIONS = CODING_DIR / "annotations.csv"
 ERRATA = CODING_DIR / "errata.csv"
 STANCES = ("endorses", "implements", "describes", "questions")
+THREATS = "threats"  # the two-level dimension: codes are families, each with named items
 
 
 @dataclass(frozen=True)
@@ -49,20 +50,42 @@ def validate_codebook(path: Path = CODEBOOK) -> list[Problem]:
         return problems
     seen: set[str] = set()
     documents = {d.id for d in corpus.load_documents()}
+    enforcement = {c["id"] for d in book["dimensions"] if d["id"] == "enforcement" for c in d["codes"]}
+
+    def check(entry: dict, where: str, place: tuple) -> None:
+        if entry["id"] in seen:
+            problems.append(Problem(path, *locate(path, *place, "id"), f"{where}: duplicate id"))
+        seen.add(entry["id"])
+        example = entry["example"]
+        if example["document"] not in documents:
+            line, column = locate(path, *place, "example", "document")
+            problems.append(Problem(path, line, column, f"{where}: unknown document {example['document']!r}"))
+        elif not find_quote(example["document"], example["quote"]):
+            line, column = locate(path, *place, "example", "quote")
+            problems.append(Problem(path, line, column, f"{where}: example quote not found verbatim"))
+
     for d, dimension in enumerate(book["dimensions"]):
         for c, code in enumerate(dimension["codes"]):
             where = f"{dimension['id']}/{code['id']}"
             place = ("dimensions", d, "codes", c)
-            if code["id"] in seen:
-                problems.append(Problem(path, *locate(path, *place, "id"), f"{where}: duplicate code id"))
-            seen.add(code["id"])
-            example = code["example"]
-            if example["document"] not in documents:
-                line, column = locate(path, *place, "example", "document")
-                problems.append(Problem(path, line, column, f"{where}: unknown document {example['document']!r}"))
-            elif not find_quote(example["document"], example["quote"]):
-                line, column = locate(path, *place, "example", "quote")
-                problems.append(Problem(path, line, column, f"{where}: example quote not found verbatim"))
+            check(code, where, place)
+            if (dimension["id"] == THREATS) != ("items" in code):
+                message = (
+                    "every threats code lists its items"
+                    if dimension["id"] == THREATS
+                    else "only threats codes have items"
+                )
+                problems.append(Problem(path, *locate(path, *place, "id"), f"{where}: {message}"))
+            for i, item in enumerate(code.get("items", [])):
+                check(item, f"{where}/{item['id']}", (*place, "items", i))
+                for k, equivalent in enumerate(item.get("enforcement_codes", [])):
+                    if equivalent not in enforcement:
+                        line, column = locate(path, *place, "items", i, "enforcement_codes", k)
+                        problems.append(
+                            Problem(
+                                path, line, column, f"{where}/{item['id']}: {equivalent!r} is not an enforcement code"
+                            )
+                        )
     return problems
 
 
@@ -92,8 +115,39 @@ def codes() -> pd.DataFrame:
                     "example_document": code["example"]["document"],
                     "example_quote": code["example"]["quote"],
                     "keywords": "; ".join(code["keywords"]),
+                    "added": code.get("added", "1.0.0"),
                 }
             )
+    return pd.DataFrame(rows)
+
+
+def items() -> pd.DataFrame:
+    """One row per threat item, in codebook order, with its family (``code``) and the
+    enforcement codes that count as the same thing for 'first named'."""
+    rows = []
+    for dimension in codebook()["dimensions"]:
+        for code in dimension["codes"]:
+            for item in code.get("items", []):
+                rows.append(
+                    {
+                        "dimension": dimension["id"],
+                        "code": code["id"],
+                        "family": code["short"],
+                        "item": item["id"],
+                        "label": item["label"],
+                        "short": item["short"],
+                        "definition": item["definition"],
+                        "include": " | ".join(item["include"]),
+                        "exclude": " | ".join(item["exclude"]),
+                        "example_document": item["example"]["document"],
+                        "example_quote": item["example"]["quote"],
+                        "keywords": "; ".join(item["keywords"]),
+                        "enforcement_codes": " ".join(item.get("enforcement_codes", [])),
+                        "in_text": item["label"]
+                        if item.get("proper_noun")
+                        else item["label"][0].lower() + item["label"][1:],
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -207,19 +261,23 @@ def _sentence_at(document: corpus.Document, offset: int) -> corpus.Sentence:
 
 # --- annotations ------------------------------------------------------------
 
-KEY = ("document_id", "quote", "prefix", "suffix", "code")
+KEY = ("document_id", "quote", "prefix", "suffix", "code", "item")
 
 
 def validate_annotations(path: Path = ANNOTATIONS) -> list[Problem]:
     """Every check on the annotations file, as Problems (empty list: valid)."""
     code_dimension = {c.code: c.dimension for c in codes().itertuples()}
+    family = dict(zip(items()["item"], items()["code"], strict=True))
     documents = [d.id for d in corpus.load_documents()]
-    schema = table_schema("annotations", document_id=documents, code=list(code_dimension), stance=list(STANCES))
+    schema = table_schema(
+        "annotations", document_id=documents, code=list(code_dimension), item=list(family), stance=list(STANCES)
+    )
     problems = check_table(path, schema)
     if problems:
         return problems
     column = {f["name"]: i for i, f in enumerate(schema["fields"], start=1)}
     first_row: dict[tuple, int] = {}
+    stance_of: dict[tuple, tuple[str, int]] = {}
     for row_number, row in enumerate(read_rows(path), start=2):
         key = tuple(row[k] for k in KEY)
         if key in first_row:
@@ -228,11 +286,36 @@ def validate_annotations(path: Path = ANNOTATIONS) -> list[Problem]:
         first_row[key] = row_number
         if row["quote"] != row["quote"].strip():
             problems.append(Problem(path, row_number, column["quote"], "quote has leading or trailing spaces"))
-        if row["stance"] == "implements" and code_dimension[row["code"]] == "threats":
+        threat = code_dimension[row["code"]] == THREATS
+        if row["stance"] == "implements" and threat:
             problems.append(Problem(path, row_number, column["stance"], "'implements' is not used for threats codes"))
+        if threat and family.get(row["item"]) != row["code"]:
+            message = (
+                f"{row['code']} needs one of its items"
+                if not row["item"]
+                else f"{row['item']} is not an item of {row['code']}"
+            )
+            problems.append(Problem(path, row_number, column["item"], message))
+        elif not threat and row["item"]:
+            problems.append(
+                Problem(path, row_number, column["item"], f"only threats codes take an item, not {row['code']}")
+            )
         result = anchor(row["document_id"], row["quote"], row["prefix"], row["suffix"])
         if isinstance(result, str):
             problems.append(Problem(path, row_number, column["quote"], result))
+            continue
+        unit = (result.sentence.id, row["code"])
+        if unit in stance_of and stance_of[unit][0] != row["stance"]:
+            other_stance, other_row = stance_of[unit]
+            problems.append(
+                Problem(
+                    path,
+                    row_number,
+                    column["stance"],
+                    f"{row['code']} on {unit[0]} is {other_stance!r} in row {other_row}: one stance per code and sentence",
+                )
+            )
+        stance_of.setdefault(unit, (row["stance"], row_number))
     return problems
 
 
@@ -262,15 +345,29 @@ def load_annotations(path: Path = ANNOTATIONS) -> pd.DataFrame:
 
 RELIABILITY_DIR = CODING_DIR / "reliability"
 SAMPLE = RELIABILITY_DIR / "sample.csv"
-FIRST_CODING = RELIABILITY_DIR / "first_coding.csv"
-SECOND_CODING = RELIABILITY_DIR / "second_coding.csv"
-ADJUDICATION = RELIABILITY_DIR / "adjudication.csv"
+# One folder per round of the blind second coding (round-1, round-2, ...). The final
+# coding follows the latest round's adjudication; earlier rounds are kept as the record
+# of the codebook version they tested.
+ROUNDS = sorted(RELIABILITY_DIR.glob("round-*"), key=lambda p: int(p.name.split("-")[1]))
+CURRENT_ROUND = ROUNDS[-1] if ROUNDS else RELIABILITY_DIR / "round-1"
+FIRST_CODING = CURRENT_ROUND / "first_coding.csv"
+SECOND_CODING = CURRENT_ROUND / "second_coding.csv"
+ADJUDICATION = CURRENT_ROUND / "adjudication.csv"
 ABSENT = "absent"
 
 
+def round_files(folder: Path) -> tuple[Path, Path, Path]:
+    """A round's first coding, second coding and adjudication."""
+    if folder == CURRENT_ROUND:  # the module's paths, which tests may point elsewhere
+        return FIRST_CODING, SECOND_CODING, ADJUDICATION
+    return folder / "first_coding.csv", folder / "second_coding.csv", folder / "adjudication.csv"
+
+
 def validate_reliability() -> list[Problem]:
-    """The sample is what the recorded seed gives; both codings cover it; every
-    disagreement is adjudicated once, and the final annotations follow each decision."""
+    """The sample is what the recorded seed gives; in every round both codings cover it
+    and every disagreement is adjudicated once, as the codings recorded it; the final
+    annotations follow each decision of the latest round, and where its two coders
+    agreed, the final coding is theirs."""
     from analysis import sampling
 
     sentence_ids = [s.id for d in corpus.load_documents() for s in d.sentences]
@@ -280,53 +377,90 @@ def validate_reliability() -> list[Problem]:
     rows = read_rows(SAMPLE)
     sample = [r["sentence_id"] for r in rows]
     problems += _check_sample(rows, sampling.draw_sample())
-    code_ids = list(codes()["code"])
-    for path in (FIRST_CODING, SECOND_CODING):
-        table = check_table(path, table_schema("sample_coding", sentence_id=sample, code=code_ids, stance=STANCES))
-        problems += table or _check_sample_coding(path, sample)
+    final = {(r.sentence_id, r.code, r.item): r.stance for r in load_annotations().itertuples()}
+    for folder in ROUNDS:
+        problems += _check_round(folder, sample, final if folder == CURRENT_ROUND else None)
+    return problems
+
+
+def _check_round(folder: Path, sample: list[str], final: dict | None) -> list[Problem]:
+    first_path, second_path, adjudication = round_files(folder)
+    code_ids, item_ids = list(codes()["code"]), list(items()["item"])
+    problems = []
+    for path in (first_path, second_path):
+        schema = table_schema("sample_coding", sentence_id=sample, code=code_ids, item=item_ids, stance=STANCES)
+        problems += check_table(path, schema) or _check_sample_coding(path, sample, round_has_items(folder))
     if problems:
         return problems
-    first, second = sample_codes(FIRST_CODING), sample_codes(SECOND_CODING)
+    first, second = sample_codes(first_path), sample_codes(second_path)
     disagreements = {key for key in first.keys() | second.keys() if first.get(key) != second.get(key)}
     choices = [*STANCES, ABSENT]
     table = check_table(
-        ADJUDICATION,
+        adjudication,
         table_schema(
-            "adjudication", sentence_id=sample, code=code_ids, first=choices, second=choices, decision=choices
+            "adjudication",
+            sentence_id=sample,
+            code=code_ids,
+            item=item_ids,
+            first=choices,
+            second=choices,
+            decision=choices,
         ),
     )
     if table:
-        return problems + table
-    final = {(r.sentence_id, r.code): r.stance for r in load_annotations().itertuples()}
+        return table
     seen = set()
-    for row_number, row in enumerate(read_rows(ADJUDICATION), start=2):
-        key = (row["sentence_id"], row["code"])
+    for row_number, row in enumerate(read_rows(adjudication), start=2):
+        key = (row["sentence_id"], row["code"], row["item"])
         if key in seen:
-            problems.append(Problem(ADJUDICATION, row_number, 2, f"{key} is adjudicated twice"))
+            problems.append(Problem(adjudication, row_number, 2, f"{_unit(key)} is adjudicated twice"))
         seen.add(key)
         if key not in disagreements:
             problems.append(
-                Problem(ADJUDICATION, row_number, 2, f"{key}: the two codings agree; nothing to adjudicate")
+                Problem(adjudication, row_number, 2, f"{_unit(key)}: the two codings agree; nothing to adjudicate")
             )
             continue
         recorded = (first.get(key, ABSENT), second.get(key, ABSENT))
         if (row["first"], row["second"]) != recorded:
-            problems.append(Problem(ADJUDICATION, row_number, 3, f"{key}: the codings were {recorded}"))
-        if final.get(key, ABSENT) != row["decision"]:
+            problems.append(Problem(adjudication, row_number, 4, f"{_unit(key)}: the codings were {recorded}"))
+        if final is not None and final.get(key, ABSENT) != row["decision"]:
             problems.append(
-                Problem(ADJUDICATION, row_number, 5, f"{key}: annotations.csv has {final.get(key, ABSENT)!r}")
+                Problem(adjudication, row_number, 6, f"{_unit(key)}: annotations.csv has {final.get(key, ABSENT)!r}")
             )
     for key in sorted(disagreements - seen):
-        problems.append(Problem(ADJUDICATION, 0, 0, f"disagreement on {key} is not adjudicated"))
+        problems.append(Problem(adjudication, 0, 0, f"disagreement on {_unit(key)} is not adjudicated"))
+    if final is None:
+        return problems
     sampled = set(sample)
     for key in sorted({k for k in final if k[0] in sampled} | first.keys()):
         if key not in disagreements and final.get(key, ABSENT) != first.get(key, ABSENT):
             problems.append(
                 Problem(
-                    ANNOTATIONS, 0, 0, f"{key}: both coders gave {first.get(key, ABSENT)!r}, the final coding differs"
+                    ANNOTATIONS,
+                    0,
+                    0,
+                    f"{_unit(key)}: both coders gave {first.get(key, ABSENT)!r}, the final coding differs",
                 )
             )
     return problems
+
+
+def round_codebook(folder: Path) -> str:
+    """The codebook version a round was coded with (protocol.yaml)."""
+    from analysis import sampling
+
+    (entry,) = [r for r in sampling.rounds() if r["folder"] == folder.name]
+    return entry["codebook"]
+
+
+def round_has_items(folder: Path) -> bool:
+    """Whether a round was coded with two-level threats (codebook 2 or later)."""
+    return int(round_codebook(folder).split(".")[0]) >= 2
+
+
+def _unit(key: tuple[str, str, str]) -> str:
+    """A (sentence, code, item) unit as messages name it: the item only where there is one."""
+    return str(key if key[2] else key[:2])
 
 
 def _check_sample(rows: list[dict], drawn: list[str]) -> list[Problem]:
@@ -353,16 +487,24 @@ def _check_sample(rows: list[dict], drawn: list[str]) -> list[Problem]:
     return problems
 
 
-def _check_sample_coding(path: Path, sample: list[str]) -> list[Problem]:
+def _check_sample_coding(path: Path, sample: list[str], with_items: bool) -> list[Problem]:
+    """One row per (sentence, code, item); code, item and stance together (items only
+    from rounds coded with two-level threats); every sampled sentence coded."""
+    family = dict(zip(items()["item"], items()["code"], strict=True))
     problems, seen, rows_of = [], set(), {}
     for row_number, row in enumerate(read_rows(path), start=2):
         rows_of.setdefault(row["sentence_id"], []).append(row)
-        key = (row["sentence_id"], row["code"])
+        key = (row["sentence_id"], row["code"], row["item"])
         if key in seen:
-            problems.append(Problem(path, row_number, 2, f"duplicate of an earlier row for {key}"))
+            problems.append(Problem(path, row_number, 2, f"duplicate of an earlier row for {_unit(key)}"))
         seen.add(key)
         if bool(row["code"]) != bool(row["stance"]):
-            problems.append(Problem(path, row_number, 3, "code and stance go together: give both or neither"))
+            problems.append(Problem(path, row_number, 4, "code and stance go together: give both or neither"))
+        threat = row["code"].startswith("thr_")
+        if with_items and threat and family.get(row["item"]) != row["code"]:
+            problems.append(Problem(path, row_number, 3, f"{row['code']} needs one of its items"))
+        elif row["item"] and not (with_items and threat):
+            problems.append(Problem(path, row_number, 3, f"no item is coded with {row['code'] or 'no code'}"))
     for sentence_id in sample:
         rows = rows_of.get(sentence_id, [])
         if not rows:
@@ -374,6 +516,7 @@ def _check_sample_coding(path: Path, sample: list[str]) -> list[Problem]:
     return problems
 
 
-def sample_codes(path: Path) -> dict[tuple[str, str], str]:
-    """{(sentence_id, code): stance} of one coding of the sample."""
-    return {(r["sentence_id"], r["code"]): r["stance"] for r in read_rows(path) if r["code"]}
+def sample_codes(path: Path) -> dict[tuple[str, str, str], str]:
+    """{(sentence_id, code, item): stance} of one coding of the sample (item empty
+    for codes other than threats)."""
+    return {(r["sentence_id"], r["code"], r.get("item", "")): r["stance"] for r in read_rows(path) if r["code"]}

@@ -14,7 +14,7 @@ import html
 
 from IPython.display import HTML
 
-from analysis import results
+from analysis import results, threats
 
 
 def _quote_item(quote) -> str:
@@ -26,26 +26,49 @@ def _quote_item(quote) -> str:
     )
 
 
-def _summary(row) -> str:
+def _summary(row, unit: str = "code") -> str:
     if not row.sentences:
-        return (
-            f"Not raised: none of the source's {row.body_sentences} non-heading sentences carries this code "
-            "(absence is not opposition)."
+        text = (
+            f"Not raised: none of the source's {row.body_sentences} non-heading sentences carries this "
+            f"{'threat' if unit == 'item' else 'code'} (absence is not opposition)."
         )
-    stances = ", ".join(
-        f"{getattr(row, s)} {s}" for s in ("endorses", "implements", "describes", "questions") if getattr(row, s)
-    )
+        if getattr(row, "named_as", "") == threats.AS_PRIORITY:
+            text += " The source makes the same thing an enforcement priority, which counts as naming it first."
+        found = results.review_of(row.source_id, row.code, row.item if unit == "item" else "")
+        if found:
+            read = found["candidates_read"]
+            text += f" Reviewed against the text ({'sentences read: ' + read if read != 'none' else 'no sentence close to the idea'}): {found['reason']}"
+        return text
     return (
-        f"{row.sentences} of {row.body_sentences} sentences ({row.share:.0%}, 95% CI {row.share_low:.0%}–"
-        f"{row.share_high:.0%}); {row.per_1000_words:.1f} per 1,000 words. Stances: {stances}."
+        f"{row.sentences} of {row.body_sentences} sentences ({row.share:.0%}, 95% interval {row.share_low:.0%}–"
+        f"{row.share_high:.0%}); {row.per_1000_words:.1f} per 1,000 words. Stances: {row.stance_mix.split(': ', 1)[-1]}."
+    )
+
+
+def _unit_section(row, quotes, unit: str, level: str = "h3") -> str:
+    key = getattr(row, unit)
+    items = quotes[(quotes["source_id"] == row.source_id) & (quotes[unit] == key)]
+    listing = (
+        "<ol>" + "".join(_quote_item(q) for q in items.drop_duplicates("sentence_id").itertuples()) + "</ol>"
+        if len(items)
+        else ""
+    )
+    code_anchor = f"code-{row.code}" if unit == "code" else f"item-{key}"
+    return (
+        f'<section class="evidence-code" id="ev-{html.escape(row.source_id)}-{html.escape(key)}">'
+        f'<{level}>{html.escape(row.label)} <a class="code-link" href="../appendix/codebook.html#{html.escape(code_anchor)}">'
+        f"(codebook)</a></{level}>"
+        f'<p class="evidence-summary">{html.escape(_summary(row, unit))}</p>{listing}</section>'
     )
 
 
 def dimension_page(dimension: str) -> HTML:
-    """The evidence page of one dimension: sources in time order, codes in codebook order."""
+    """The evidence page of one dimension: sources in time order, codes in codebook order;
+    for threats, each family with its named items beneath it."""
     table = results.dimension_table(dimension)
     quotes = results.quotes()
     quotes = quotes[quotes["dimension"] == dimension]
+    item_rows = results.threat_matrix("item") if dimension == "threats" else None
     sources = table.drop_duplicates("source_id")
     nav = " · ".join(
         f'<a href="#ev-{html.escape(s.source_id)}">{html.escape(s.source)}</a>' for s in sources.itertuples()
@@ -57,16 +80,19 @@ def dimension_page(dimension: str) -> HTML:
         parts.append(
             f'<section class="evidence-source" id="ev-{html.escape(source.source_id)}">'
             f"<h2>{html.escape(source.source)}</h2>"
-            f"<p>Raises {raised} of {len(mine)} codes of this question.</p>"
+            f"<p>Raises {raised} of {len(mine)} {'threat families' if item_rows is not None else 'codes'} of this question.</p>"
         )
         for row in mine.itertuples():
-            items = quotes[(quotes["source_id"] == row.source_id) & (quotes["code"] == row.code)]
-            listing = "<ol>" + "".join(_quote_item(q) for q in items.itertuples()) + "</ol>" if len(items) else ""
+            if item_rows is None:
+                parts.append(_unit_section(row, quotes, "code"))
+                continue
+            members = item_rows[(item_rows["source_id"] == row.source_id) & (item_rows["code"] == row.code)]
+            inner = "".join(_unit_section(m, quotes, "item", "h4") for m in members.itertuples())
             parts.append(
                 f'<section class="evidence-code" id="ev-{html.escape(row.source_id)}-{html.escape(row.code)}">'
                 f'<h3>{html.escape(row.label)} <a class="code-link" href="../appendix/codebook.html#code-'
                 f'{html.escape(row.code)}">(codebook)</a></h3>'
-                f'<p class="evidence-summary">{html.escape(_summary(row))}</p>{listing}</section>'
+                f'<p class="evidence-summary">{html.escape(_summary(row))}</p>{inner}</section>'
             )
         parts.append("</section>")
     return HTML('<div class="evidence">\n' + "\n".join(parts) + "\n</div>")

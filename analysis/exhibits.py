@@ -94,6 +94,15 @@ def _labelled_pairs() -> pd.DataFrame:
     )
 
 
+def _labelled_indices() -> pd.DataFrame:
+    """Both indices per source under every scoring rule, with the index's name and evidence link."""
+    table = pd.concat([results.index_table(i) for i in results.index_ids()], ignore_index=True)
+    return table.assign(
+        index_label=table["index"].map(_index_labels()),
+        evidence_url=_evidence_urls(table["index"], table["source_id"]),
+    )
+
+
 def _convergence() -> pd.DataFrame:
     table = results.convergence()
     labels = dict(zip(results.codes()["dimension"], results.codes()["dimension_label"], strict=False))
@@ -167,19 +176,26 @@ def registry() -> dict[str, Exhibit]:
             lambda: tables.rank_stability(_labelled_ranks()),
         ),
         Exhibit(
+            "tbl-index-rules",
+            "harm-reduction",
+            RUBRIC_NOTE,
+            lambda: tables.index_rules(_labelled_indices(), book["sensitivity"]),
+        ),
+        Exhibit(
             "tbl-order-robustness",
             "harm-reduction",
             RUBRIC_NOTE,
-            lambda: tables.order_robustness(_labelled_pairs(), book["sensitivity"]["rules"]),
+            lambda: tables.order_robustness(_labelled_pairs(), book["sensitivity"]),
         ),
-        Exhibit("tbl-threat-matrix", "threats", note, lambda: tables.threat_matrix(results.threat_matrix())),
+        Exhibit("tbl-threat-matrix", "threats", note, lambda: tables.threat_matrix(results.threat_matrix("item"))),
         Exhibit(
             "fig-threat-timeline",
             "threats",
             note,
-            lambda: charts.threat_timeline(results.threat_matrix()),
-            lambda: tables.threat_matrix(results.threat_matrix()),
+            lambda: charts.threat_timeline(results.threat_matrix("item")),
+            lambda: tables.threat_matrix(results.threat_matrix("item")),
         ),
+        Exhibit("tbl-threat-families", "threats", note, lambda: tables.threat_families(results.threat_matrix("code"))),
         Exhibit("tbl-convergence", "synthesis", note, lambda: tables.convergence(_convergence())),
         Exhibit(
             "fig-similarity",

@@ -2,7 +2,10 @@
 chapter's sentences comes from here and is glued, so a data change rewrites them.
 
 Nothing here names a source or a code: who leads, who is silent and what is
-shared are read off the derived tables.
+shared are read off the derived tables. A claim that one source raises a
+priority more than another carries the difference's interval, and is made only
+when the interval excludes zero; an ordering is called firm only when it holds
+under every scoring rule and nearly every weighting.
 """
 
 from __future__ import annotations
@@ -55,11 +58,46 @@ def _pct(value: float) -> str:
 
 
 def _ci(row) -> str:
-    return f"{_pct(row.share)}, 95% CI {row.share_low * 100:.0f}–{_pct(row.share_high)}"
+    return f"{_pct(row.share)}, 95% interval {row.share_low * 100:.0f}–{_pct(row.share_high)}"
 
 
 def sentences(n: int) -> str:
     return f"{n} sentence" + ("" if n == 1 else "s")
+
+
+def clear(d: dict) -> bool:
+    """Whether a difference's 95% interval excludes zero."""
+    return d["low"] > 0 or d["high"] < 0
+
+
+def gap(d: dict) -> str:
+    """A difference of two shares in plain words, with its interval in points."""
+    interval = f"95% interval {d['low'] * 100:.0f} to {d['high'] * 100:.0f} points".replace("-", "−")
+    size = f"a gap of {abs(d['difference']) * 100:.0f} points"
+    return f"{size} ({interval})" if clear(d) else f"{size}, within uncertainty ({interval})"
+
+
+def not_supporting(row) -> str:
+    """'12 of the 25 question or only describe it', when a third or more of a cell's
+    sentences do not support it; otherwise empty."""
+    other = row.describes + row.questions
+    if not row.sentences or 3 * other < row.sentences:
+        return ""
+    verb = (
+        "question or only describe"
+        if row.describes and row.questions
+        else "question"
+        if row.questions
+        else "only describe"
+    )
+    return f"{other} of the {row.sentences} {verb} it"
+
+
+def join_groups(groups: list[str], empty: str = "none") -> str:
+    """Clauses that contain 'and' themselves: 'a and b, and c and d'."""
+    if len(groups) == 2:
+        return f"{groups[0]}, and {groups[1]}"
+    return join(groups, empty)
 
 
 def length_figures(dimension: str = "enforcement") -> dict[str, object]:
@@ -103,6 +141,19 @@ def length_figures(dimension: str = "enforcement") -> dict[str, object]:
     }
 
 
+def leaders(dimension: str = "enforcement") -> list[dict]:
+    """Per source (time order): its most salient code, the next one, and whether the
+    lead is clear (the paired difference's interval excludes zero)."""
+    table = results.dimension_table(dimension)
+    found = []
+    for _source_id, rows in table.groupby("source_id", sort=False):
+        ranked = rows.sort_values("share", ascending=False, kind="stable")
+        top, runner_up = ranked.iloc[0], ranked.iloc[1]
+        lead = results.difference((top.source_id, top.code), (runner_up.source_id, runner_up.code))
+        found.append({"top": top, "next": runner_up, "clear": clear(lead), "lead": lead})
+    return found
+
+
 def enforcement(dimension: str = "enforcement") -> dict[str, object]:
     table = results.dimension_table(dimension)
     n_sources = table["source_id"].nunique()
@@ -111,17 +162,21 @@ def enforcement(dimension: str = "enforcement") -> dict[str, object]:
     single = [c for c in dict.fromkeys(table["code"]) if raised_by.get(c, 0) == 1]
     phrases = []
     for code in shared:
-        rows = table[table["code"] == code].sort_values("share")
+        rows = table[table["code"] == code].sort_values("share", kind="stable")
         low, high = rows.iloc[0], rows.iloc[-1]
+        d = results.difference((high.source_id, code), (low.source_id, code))
         phrases.append(
-            f"{low.short.lower()}: from {_pct(low.share)} of {low.source}'s sentences "
-            + f"to {_pct(high.share)} of {high.source}'s"
+            f"{high.short}: from {_pct(low.share)} of {low.source}'s sentences to {_pct(high.share)} of "
+            f"{high.source}'s, {gap(d)}"
         )
-    leaders, leader_codes = [], set()
-    for source, rows in table.groupby("source", sort=False):
-        top = rows.sort_values("share", ascending=False, kind="stable").iloc[0]
-        leaders.append(f"{source} with {top.short.lower()} ({_ci(top)})")
-        leader_codes.add(top.code)
+    lead_list = []
+    for lead in leaders(dimension):
+        top, runner_up = lead["top"], lead["next"]
+        ahead = "clearly ahead of" if lead["clear"] else "not clearly ahead of"
+        lead_list.append(
+            f"{top.source}: {top.short.lower()}, {_ci(top)} ({top.stance_mix}); {ahead} "
+            f"{runner_up.short.lower()} ({_pct(runner_up.share)})"
+        )
     singles = []
     for code in single:
         row = table[(table["code"] == code) & (table["sentences"] > 0)].iloc[0]
@@ -133,9 +188,8 @@ def enforcement(dimension: str = "enforcement") -> dict[str, object]:
         "enf_sources": n_sources,
         "enf_shared_n": len(shared),
         "enf_shared": Bullets([p[0].upper() + p[1:] for p in phrases]),
-        "enf_leaders": Phrase("; ".join(leaders)),
-        "enf_leader_list": Bullets(leaders),
-        "enf_leader_codes": len(leader_codes),
+        "enf_leader_list": Bullets(lead_list),
+        "enf_leader_codes": len({lead["top"].code for lead in leaders(dimension)}),
         "enf_single": Phrase(join(singles)),
         "enf_questioned": Phrase(
             join([f"{r.source} on {r.short.lower()} ({sentences(r.questions)})" for r in questioned.itertuples()])
@@ -151,56 +205,112 @@ def _ranking(index_id: str) -> str:
     return join([f"{r.source} ({r.score:.0f})" for r in table.itertuples()])
 
 
-def _orders(index_id: str, robust: bool) -> str:
+def firm_orders(index_id: str) -> str:
+    """The robust orderings, grouped by the higher source: 'A above B and C; D above C'."""
     pairs = results.sensitivity(index_id)["pairs"]
-    pairs = pairs[pairs["robust"] == robust]
-    return join([f"{r.higher} above {r.lower}" for r in pairs.itertuples()])
+    robust = pairs[pairs["robust"]]
+    groups = [f"{higher} above {join(list(group['lower']))}" for higher, group in robust.groupby("higher", sort=False)]
+    return join_groups(groups, empty="no ordering")
+
+
+def top_fragile(index_id: str):
+    """The non-robust ordering nearest the top of the published ranking, or None."""
+    pairs = results.sensitivity(index_id)["pairs"]
+    rank = {
+        s: i for i, s in enumerate(results.index_table(index_id).sort_values("score", ascending=False)["source_id"])
+    }
+    fragile = pairs[~pairs["robust"]]
+    if fragile.empty:
+        return None
+    return min(fragile.itertuples(), key=lambda p: (rank[p.higher_id], rank[p.lower_id]))
 
 
 def indices_figures() -> dict[str, object]:
     book = indices.rubrics()
     settings = book["sensitivity"]
+    alternatives = [r for r in settings["rules"] if r["id"] != indices.MAIN_RULE]
     figures: dict[str, object] = {
         "draws": f"{settings['draws']:,}",
         "seed": settings["seed"],
         "robust_share": f"{settings['robust_share']:.0%}",
         "n_rules": len(settings["rules"]),
+        "alternative_rules": Phrase(
+            join(
+                [
+                    f"the {r['label'].lower()} rule ({r['description'][0].lower()}{r['description'][1:]})"
+                    for r in alternatives
+                ]
+            )
+        ),
     }
     for index in book["indices"]:
         key = index["id"]
+        pairs = results.sensitivity(key)["pairs"]
         figures[f"{key}_ranking"] = Phrase(_ranking(key))
-        figures[f"{key}_robust"] = Phrase(_orders(key, True))
-        figures[f"{key}_fragile"] = Phrase(_orders(key, False))
+        figures[f"{key}_robust"] = Phrase(firm_orders(key))
+        figures[f"{key}_robust_n"] = f"{int(pairs['robust'].sum())} of {len(pairs)}"
+        figures[f"{key}_dependencies"] = Bullets(
+            [indices.dependency(p, settings) + "." for p in pairs[~pairs["robust"]].itertuples()],
+            empty="None: every ordering is firm.",
+        )
         figures[f"{key}_indicators"] = len(index["indicators"])
         stability = results.sensitivity(key)["rank_stability"]
         firsts = []
         for rule in settings["rules"]:
             mine = stability[(stability["rank"] == 1) & (stability["rule"] == rule["id"])]
             top = mine.sort_values("share", ascending=False, kind="stable").iloc[0]
-            firsts.append(f"under the {rule['id']} rule {top.source} ranks first in {_pct(top.share)} of weightings")
+            firsts.append(
+                f"under the {rule['label'].lower()} rule {top.source} ranks first in {_pct(top.share)} of weightings"
+            )
         figures[f"{key}_top_first"] = Phrase(join(firsts)[0].upper() + join(firsts)[1:])
     return figures
 
 
+def _named(matrix: pd.DataFrame, pattern: str, unit: str = "item") -> list[str]:
+    """The threats of a pattern as running text names them (items: their label; families: short label)."""
+    if unit == "item":
+        in_text = dict(zip(results.items()["item"], results.items()["in_text"], strict=True))
+        return [in_text[i] for i in threats.patterns(matrix, unit, "item")[pattern]]
+    return [name[0].lower() + name[1:] for name in threats.patterns(matrix, unit)[pattern]]
+
+
 def threat_figures() -> dict[str, object]:
-    matrix = results.threat_matrix()
-    found = threats.patterns(matrix)
+    items = results.threat_matrix("item")
+    families = results.threat_matrix("code")
     sources = results.sources()
     latest = sources[sources["reference_year"] == sources["reference_year"].max()]
-    first = matrix.drop_duplicates("code").dropna(subset=["first_named"])
+    first = items.drop_duplicates("item").dropna(subset=["first_named"])
     by_year = first.groupby("first_named").size()
-    short = dict(zip(matrix["label"], matrix["short"], strict=False))
+    via = first[first["first_named_as"] == threats.AS_PRIORITY]
+    equivalents = results.items()
+    equivalents = equivalents[equivalents["enforcement_codes"] != ""]
+    code_label = dict(zip(results.codes()["code"], results.codes()["short"], strict=True))
+    in_text = dict(zip(results.items()["item"], results.items()["in_text"], strict=True))
     return {
-        "thr_codes": matrix["code"].nunique(),
+        "thr_items": items["item"].nunique(),
+        "thr_families": families["code"].nunique(),
         "latest_source": Phrase(join(list(latest["source"]))),
         "latest_year": int(latest["reference_year"].iloc[0]),
         "earliest_year": int(sources["reference_year"].min()),
-        "thr_new": Phrase(join([short[x].lower() for x in found[threats.NEW]])),
-        "thr_new_n": len(found[threats.NEW]),
-        "thr_persistent": Phrase(join([short[x].lower() for x in found[threats.PERSISTENT]])),
-        "thr_persistent_n": len(found[threats.PERSISTENT]),
-        "thr_early": Phrase(join([short[x].lower() for x in found[threats.EARLY]])),
+        "thr_new": Phrase(join(_named(items, threats.NEW))),
+        "thr_new_n": len(threats.patterns(items, "item")[threats.NEW]),
+        "thr_persistent": Phrase(join(_named(items, threats.PERSISTENT))),
+        "thr_early": Phrase(join(_named(items, threats.EARLY))),
+        "thr_family_new": Phrase(join(_named(families, threats.NEW, "code"))),
+        "thr_family_persistent": Phrase(join(_named(families, threats.PERSISTENT, "code"))),
+        "thr_family_early": Phrase(join(_named(families, threats.EARLY, "code"))),
         "thr_first_by_year": Phrase(join([f"{n} in {int(year)}" for year, n in by_year.items()])),
+        "thr_via_priority": Phrase(
+            join([f"{in_text[r.item]} ({r.first_named_by}, {int(r.first_named)})" for r in via.itertuples()])
+        ),
+        "thr_equivalents": Phrase(
+            join(
+                [
+                    f"{join([code_label[c].lower() for c in r.enforcement_codes.split()])} for {r.in_text}"
+                    for r in equivalents.itertuples()
+                ]
+            )
+        ),
     }
 
 
@@ -211,8 +321,14 @@ def synthesis_figures() -> dict[str, object]:
 
     def pairs_at(value: float) -> str:
         tied = pairs[pairs["shown"] == value]
-        return join([f"{r.source_a} and {r.source_b}" for r in tied.itertuples()]) + f" ({value:.2f})"
+        named = join_groups([f"{r.source_a} and {r.source_b}" for r in tied.itertuples()])
+        return named + (
+            f" (both {value:.2f})" if len(tied) == 2 else f" (each {value:.2f})" if len(tied) > 2 else f" ({value:.2f})"
+        )
 
+    ranked = pairs.sort_values("cosine", ascending=False, kind="stable")
+    top, bottom = ranked.iloc[0], ranked.iloc[-1]
+    spread = results.cosine_difference((top.source_a_id, top.source_b_id), (bottom.source_a_id, bottom.source_b_id))
     return {
         "syn_shared_n": int((rows["pattern"] == synthesis.SHARED).sum()),
         "syn_contested": Phrase(
@@ -228,6 +344,10 @@ def synthesis_figures() -> dict[str, object]:
         ),
         "sim_high": Phrase(pairs_at(pairs["shown"].max())),
         "sim_low": Phrase(pairs_at(pairs["shown"].min())),
+        "sim_spread": Phrase(
+            "the gap between the most and the least alike pair is "
+            + ("larger than the uncertainty" if clear(spread) else "within the uncertainty")
+        ),
     }
 
 
@@ -237,46 +357,65 @@ def _only(table: pd.DataFrame, code: str) -> str:
 
 
 def key_findings() -> dict[str, object]:
-    """The introduction's key findings, each a sentence built from the tables above."""
-    enf, idx, thr, syn = enforcement(), indices_figures(), threat_figures(), synthesis_figures()
-    leads = results.dimension_table("enforcement")
-    leaders = []
-    for source, rows in leads.groupby("source", sort=False):
-        top = rows.sort_values("share", ascending=False, kind="stable").iloc[0]
-        leaders.append(f"{top.short.lower()} for {source} ({_pct(top.share)})")
-
-    def robustness(key: str) -> str:
-        pairs = results.sensitivity(key)["pairs"]
-        held, fragile = int(pairs["robust"].sum()), idx[f"{key}_fragile"].text
-        told = (
-            f"{held} of its {len(pairs)} pairwise orderings hold in at least {idx['robust_share']} of "
-            f"{idx['draws']} random weightings under both scoring rules"
+    """The introduction's key findings: each at most two plain sentences, with one
+    phrase saying how sure it is."""
+    enf, idx, thr = enforcement(), indices_figures(), threat_figures()
+    tops = leaders("enforcement")
+    by_code: dict[str, list] = {}
+    for lead in tops:
+        by_code.setdefault(lead["top"].short.lower(), []).append(lead["top"])
+    most = []
+    for short, rows in by_code.items():
+        who = join(
+            [
+                f"{r.source} ({_pct(r.share)}{', though ' + not_supporting(r) if not_supporting(r) else ''})"
+                for r in rows
+            ]
         )
-        return told if held == len(pairs) else f"{told}; these do not: {fragile}"
+        most.append(f"{short} for {who}")
+    clear_for = [lead["top"].source for lead in tops if lead["clear"]]
+    sure = (
+        "in every source that lead over the next priority is larger than the uncertainty"
+        if len(clear_for) == len(tops)
+        else f"only for {join(clear_for)} is that lead over the next priority larger than the uncertainty"
+        if clear_for
+        else "in no source is that lead over the next priority larger than the uncertainty"
+    )
 
+    def index_finding(key: str, name: str) -> Phrase:
+        fragile = top_fragile(key)
+        settings = indices.rubrics()["sensitivity"]
+        but = f", but {indices.dependency(fragile, settings, whole=False)}" if fragile is not None else ""
+        return Phrase(
+            f"On the 0–100 {name} index the order is {idx[f'{key}_ranking']}{but}. "
+            f"Firm whatever the scoring rule or weighting: {idx[f'{key}_robust']}."
+        )
+
+    similar = synthesis_figures()
     return {
         "kf_enforcement": Phrase(
             f"All {enf['enf_sources']} sources raise {enf['enf_shared_n']} of the {enf['enf_codes']} enforcement "
-            f"priorities. Each source's most discussed priority (share of its sentences): {join(leaders)}."
+            f"priorities; the one each discusses most (share of its sentences) is {join_groups(most)}. "
+            f"{sure[0].upper()}{sure[1:]}."
         ),
-        "kf_harm_reduction": Phrase(
-            f"On the 0–100 harm-reduction index (published weights, presence rule): "
-            f"{idx['harm_reduction_ranking']}; {robustness('harm_reduction')}."
-        ),
-        "kf_enforcement_index": Phrase(
-            f"On the 0–100 enforcement-orientation index (published weights, presence rule): "
-            f"{idx['enforcement_ranking']}; {robustness('enforcement')}."
-        ),
+        "kf_harm_reduction": index_finding(_index_id("harm_reduction"), "harm-reduction"),
+        "kf_enforcement_index": index_finding(_index_id("enforcement"), "enforcement-orientation"),
         "kf_threats": Phrase(
-            f"Named as a threat for the first time by the latest source ({thr['latest_source']}, "
-            f"{thr['latest_year']}): {thr['thr_new']}. "
-            f"Named by every source: {thr['thr_persistent']}."
+            f"Named by the latest source ({thr['latest_source']}, {thr['latest_year']}) and by no earlier one, "
+            f"not even as an enforcement priority: {thr['thr_new']}. With one source per year, each of a different "
+            "kind, this shows what each document raises, not when a threat emerged."
         ),
         "kf_similarity": Phrase(
-            f"In what they talk about (cosine similarity of their code profiles, 0–1; stance not counted), "
-            f"the most alike sources are {syn['sim_high']}; the least alike, {syn['sim_low']}."
+            f"In what they talk about (not whether they agree), on a 0–1 scale the most alike sources are "
+            f"{similar['sim_high']} and the least alike {similar['sim_low']}; {similar['sim_spread'].text}."
         ),
     }
+
+
+def _index_id(dimension: str) -> str:
+    """The index built on a dimension (rubrics.yaml)."""
+    (index,) = [i["id"] for i in indices.rubrics()["indices"] if i["dimension"] == dimension]
+    return index
 
 
 def glue_all(figures: dict[str, object]) -> None:

@@ -73,10 +73,41 @@ def index_rubric(index_id: str, book: dict | None = None) -> dict:
     return index
 
 
+MAIN_RULE = "presence"  # the published scores; the other rules test how much rests on it
+
+
+def weighted_sum(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each source's (row of ``matrix``) weighted sum under each weighting (row of
+    ``weights``): weightings × sources. Added indicator by indicator with elementwise
+    operations, not a BLAS product, whose kernels differ by CPU in the last bits, so the
+    same data give the same values, and ties stay ties, on any machine."""
+    weights = np.atleast_2d(weights)
+    total = np.zeros((weights.shape[0], matrix.shape[0]))
+    for k in range(matrix.shape[1]):
+        total = total + weights[:, k, None] * matrix[None, :, k]
+    return total
+
+
+def level_rules(book: dict) -> dict[str, dict[str, int]]:
+    """Each stance-level rule's level per stance: the rubric's levels, with the rule's
+    overrides (the main rule has none)."""
+    base = {level["stance"]: level["score"] for level in book["levels"] if "stance" in level}
+    rules = [r for r in book["sensitivity"]["rules"] if r.get("kind", "levels") == "levels"]
+    return {r["id"]: {**base, **r.get("levels", {})} for r in rules} or {MAIN_RULE: base}
+
+
+def _level_score(stances: dict[str, int], level_of: dict[str, int], penalty: int) -> tuple[int, int]:
+    """(score, level found): the highest level among the stances taken, less the penalty if questioned."""
+    found = max((level for stance, level in level_of.items() if stances[stance]), default=0)
+    return (max(0, found - penalty) if stances["questions"] else found), found
+
+
 def indicator_scores(salience: pd.DataFrame, index: dict, book: dict) -> pd.DataFrame:
-    """Per source × indicator: the presence score (0–3) with what it rests on, and
-    the salience value (net share of supportive sentences)."""
-    level_of = {level["stance"]: level["score"] for level in book["levels"] if "stance" in level}
+    """Per source × indicator: the score (0–3) under the main rule with what it rests
+    on, the score under every other level rule (``score_<rule>``), and the salience
+    value (net share of supportive sentences)."""
+    rules = level_rules(book)
+    main = rules.get(MAIN_RULE, next(iter(rules.values())))
     meaning = {level["score"]: level["meaning"].split(":")[0] for level in book["levels"]}
     penalty = book["questions_penalty"]
     rows = []
@@ -85,8 +116,7 @@ def indicator_scores(salience: pd.DataFrame, index: dict, book: dict) -> pd.Data
         for indicator in index["indicators"]:
             hits = mine[mine["code"].isin(indicator["codes"])]
             stances = {s: int(hits[s].sum()) for s in ("endorses", "implements", "describes", "questions")}
-            found = max((level for stance, level in level_of.items() if stances[stance]), default=0)
-            score = max(0, found - penalty) if stances["questions"] else found
+            score, found = _level_score(stances, main, penalty)
             if not stances["questions"]:
                 said = meaning[found]
             elif found:
@@ -106,27 +136,23 @@ def indicator_scores(salience: pd.DataFrame, index: dict, book: dict) -> pd.Data
                     **stances,
                     "score": score,
                     "score_meaning": said,
+                    **{
+                        f"score_{rule}": _level_score(stances, levels, penalty)[0]
+                        for rule, levels in rules.items()
+                        if rule != MAIN_RULE
+                    },
                     "net_support_share": (supportive - stances["questions"]) / base if base else 0.0,
                 }
             )
     return pd.DataFrame(rows)
 
 
-def weighted_sum(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Each source's (row of ``matrix``) weighted sum under each weighting (row of
-    ``weights``): weightings × sources. Added indicator by indicator with elementwise
-    operations, not a BLAS product, whose kernels differ by CPU in the last bits, so the
-    same data give the same values, and ties stay ties, on any machine."""
-    weights = np.atleast_2d(weights)
-    total = np.zeros((weights.shape[0], matrix.shape[0]))
-    for k in range(matrix.shape[1]):
-        total = total + weights[:, k, None] * matrix[None, :, k]
-    return total
-
-
-def _matrix(scores: pd.DataFrame, rule: str) -> tuple[list[str], np.ndarray]:
+def _matrix(scores: pd.DataFrame, rule: dict) -> tuple[list[str], np.ndarray]:
     """Sources (in order) × indicators values under a scoring rule, on a 0–100 scale."""
-    column, scale = {"presence": ("score", 100 / 3), "salience": ("net_support_share", 100)}[rule]
+    if rule.get("kind", "levels") == "salience":
+        column, scale = "net_support_share", 100
+    else:
+        column, scale = ("score" if rule["id"] == MAIN_RULE else f"score_{rule['id']}"), 100 / 3
     wide = scores.pivot(index="source_id", columns="indicator", values=column)
     order = list(dict.fromkeys(scores["source_id"]))
     indicators = list(dict.fromkeys(scores["indicator"]))
@@ -134,20 +160,22 @@ def _matrix(scores: pd.DataFrame, rule: str) -> tuple[list[str], np.ndarray]:
 
 
 def index_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """Per source: the index on 0–100 (presence rule, published weights), and the
+    """Per source: the index on 0–100 (main rule, published weights), and the
     salience-rule value (weighted mean net share of supportive sentences, in %)."""
     weights = scores.drop_duplicates("indicator")["weight"].to_numpy(dtype=float)
     weights = weights / weights.sum()
-    order, presence = _matrix(scores, "presence")
-    _, salience = _matrix(scores, "salience")
+    order, presence = _matrix(scores, {"id": MAIN_RULE})
+    _, salience = _matrix(scores, {"id": "salience", "kind": "salience"})
     names = scores.drop_duplicates("source_id").set_index("source_id")["source"]
     raised = scores[scores["score"] > 0].groupby("source_id").size()
+    alternatives = [c.removeprefix("score_") for c in scores.columns if c.startswith("score_") and c != "score_meaning"]
     return pd.DataFrame(
         {
             "index": scores["index"].iloc[0],
             "source_id": order,
             "source": [names[s] for s in order],
             "score": weighted_sum(presence, weights)[0],
+            **{f"score_{rule}": weighted_sum(_matrix(scores, {"id": rule})[1], weights)[0] for rule in alternatives},
             "salience_score": weighted_sum(salience, weights)[0],
             "indicators_raised": [int(raised.get(s, 0)) for s in order],
             "indicators": len(weights),
@@ -167,22 +195,25 @@ def ranks(values: np.ndarray) -> np.ndarray:
 
 
 def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[str, pd.DataFrame]:
-    """Rank stability, index ranges and pairwise order under random weightings and each rule."""
+    """Rank stability, index ranges and pairwise order under random weightings and each
+    scoring rule. A pair is robust when the higher-placed source stays higher in at
+    least ``robust_share`` of the weightings under every rule; ``fails_under`` names the
+    rules under which it does not."""
     weights = weight_draws(scores["indicator"].nunique(), settings, offset)
     names = scores.drop_duplicates("source_id").set_index("source_id")["source"]
     index_id = scores["index"].iloc[0]
     stability, ranges, values_by_rule = [], [], {}
-    for rule in (r["id"] for r in settings["rules"]):
+    for rule in settings["rules"]:
         order, matrix = _matrix(scores, rule)
         values = weighted_sum(matrix, weights)
-        values_by_rule[rule] = values
+        values_by_rule[rule["id"]] = values
         rank = ranks(values)
         for j, source_id in enumerate(order):
             for r in range(1, len(order) + 1):
                 stability.append(
                     {
                         "index": index_id,
-                        "rule": rule,
+                        "rule": rule["id"],
                         "source_id": source_id,
                         "source": names[source_id],
                         "rank": r,
@@ -191,7 +222,7 @@ def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[s
                     }
                 )
             low, high = np.percentile(values[:, j], [5, 95])
-            ranges.append({"index": index_id, "rule": rule, "source_id": source_id, "low": low, "high": high})
+            ranges.append({"index": index_id, "rule": rule["id"], "source_id": source_id, "low": low, "high": high})
     main = index_scores(scores).set_index("source_id")
     pairs = []
     for (i, a), (j, b) in itertools.combinations(enumerate(order), 2):
@@ -203,6 +234,7 @@ def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[s
         ):
             (i, a), (j, b) = (j, b), (i, a)
         shares = {rule: float((v[:, i] > v[:, j]).mean()) for rule, v in values_by_rule.items()}
+        fails = [rule for rule, share in shares.items() if share < settings["robust_share"]]
         pairs.append(
             {
                 "index": index_id,
@@ -211,7 +243,20 @@ def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[s
                 "lower_id": b,
                 "lower": names[b],
                 **{f"share_{rule}": share for rule, share in shares.items()},
-                "robust": min(shares.values()) >= settings["robust_share"],
+                "robust": not fails,
+                "fails_under": " ".join(fails),
             }
         )
     return {"rank_stability": pd.DataFrame(stability), "ranges": pd.DataFrame(ranges), "pairs": pd.DataFrame(pairs)}
+
+
+def dependency(pair, settings: dict, whole: bool = True) -> str:
+    """What a non-robust ordering rests on, in words a briefing can quote: the condition
+    of the rule under which it holds least often, then (``whole``) the other rules'."""
+    from analysis.findings import join
+
+    failing = sorted(pair.fails_under.split(), key=lambda rule: getattr(pair, f"share_{rule}"))
+    condition = {r["id"]: r.get("condition", settings["weights_condition"]) for r in settings["rules"]}
+    first, *rest = [condition[rule] for rule in failing]
+    text = f"{pair.higher} ranks above {pair.lower} only when {first}"
+    return text + (f"; it also depends on whether {join(rest)}" if rest and whole else "")

@@ -76,24 +76,39 @@ def nominal_alpha(first: list, second: list) -> float | None:
 
 
 def reliability(
-    first: dict[tuple[str, str], str], second: dict[tuple[str, str], str], sample: list[str], codes: pd.DataFrame
+    first: dict[tuple[str, str, str], str],
+    second: dict[tuple[str, str, str], str],
+    sample: list[str],
+    codes: pd.DataFrame,
+    items: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Alpha per dimension and per code, on the presence of each code in each sampled
-    sentence (sentence × code units), plus stance agreement where both coders gave the code."""
+    sentence (sentence × code units), plus stance agreement where both coders gave the
+    code; and, when ``items`` is given, alpha on the threat items (sentence × item units).
+    The codings map (sentence, code, item) to a stance; item is empty outside threats."""
+    first_codes = {(s, c): stance for (s, c, _), stance in first.items()}
+    second_codes = {(s, c): stance for (s, c, _), stance in second.items()}
     rows = []
     by_dimension = codes.groupby("dimension", sort=False)["code"].apply(list)
     for dimension, code_ids in by_dimension.items():
         units = [(s, c) for s in sample for c in code_ids]
-        a = [int(u in first) for u in units]
-        b = [int(u in second) for u in units]
-        both = [u for u in units if u in first and u in second]
-        stance_alpha = nominal_alpha([first[u] for u in both], [second[u] for u in both]) if both else None
+        a = [int(u in first_codes) for u in units]
+        b = [int(u in second_codes) for u in units]
+        both = [u for u in units if u in first_codes and u in second_codes]
+        stance_alpha = nominal_alpha([first_codes[u] for u in both], [second_codes[u] for u in both]) if both else None
         rows.append(_alpha_row("dimension", dimension, "", len(sample), a, b, stance_alpha, len(both)))
         for code in code_ids:
             code_units = [(s, code) for s in sample]
-            a = [int(u in first) for u in code_units]
-            b = [int(u in second) for u in code_units]
+            a = [int(u in first_codes) for u in code_units]
+            b = [int(u in second_codes) for u in code_units]
             rows.append(_alpha_row("code", dimension, code, len(sample), a, b, None, None))
+    if items is not None:
+        first_items = {(s, i) for (s, _, i) in first if i}
+        second_items = {(s, i) for (s, _, i) in second if i}
+        units = [(s, i) for s in sample for i in items["item"]]
+        a = [int(u in first_items) for u in units]
+        b = [int(u in second_items) for u in units]
+        rows.append(_alpha_row("items", items["dimension"].iloc[0], "", len(sample), a, b, None, None))
     return pd.DataFrame(rows).astype({"stance_units": "Int64"})
 
 
@@ -171,66 +186,25 @@ def keyword_agreement(predicted: pd.DataFrame, human: pd.DataFrame, codes: pd.Da
 
 
 def reliability_results() -> pd.DataFrame:
-    """Alpha of the stored first and second codings of the stored sample."""
+    """Alpha of every round's stored first and second codings of the stored sample,
+    newest round first (the round the final coding follows); each round is read
+    against the codes of its codebook, and against the threat items where it coded them."""
     from analysis import coding, datafiles
-
-    sample = [r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)]
     from analysis.results import published
 
-    first, second = coding.sample_codes(coding.FIRST_CODING), coding.sample_codes(coding.SECOND_CODING)
-    return published(reliability(first, second, sample, coding.codes()))
+    sample = [r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)]
+    codes = coding.codes()
+    tables = []
+    for folder in reversed(coding.ROUNDS):
+        first_path, second_path, _ = coding.round_files(folder)
+        first, second = coding.sample_codes(first_path), coding.sample_codes(second_path)
+        version = coding.round_codebook(folder)
+        known = codes[[_version(added) <= _version(version) for added in codes["added"]]]
+        items = coding.items() if coding.round_has_items(folder) else None
+        table = reliability(first, second, sample, known, items)
+        tables.append(table.assign(round=folder.name)[["round", *table.columns]])
+    return published(pd.concat(tables, ignore_index=True))
 
 
-def sample_sizes(documents: pd.DataFrame) -> pd.DataFrame:
-    """Per document: sentences, sentences sampled for the second coding, and the share."""
-    from analysis import coding, datafiles
-
-    sampled = pd.Series([r["document_id"] for r in datafiles.read_rows(coding.SAMPLE)]).value_counts()
-    table = documents[["document_id", "sentences"]].copy()
-    table["sampled"] = table["document_id"].map(sampled).fillna(0).astype(int)
-    table["share"] = table["sampled"] / table["sentences"]
-    return table
-
-
-def adjudication_summary() -> pd.DataFrame:
-    """How the disagreements were settled: with the first coder, the second, or otherwise."""
-    from analysis import coding, datafiles
-
-    rows = datafiles.read_rows(coding.ADJUDICATION)
-    outcome = [
-        "as the first coder"
-        if r["decision"] == r["first"]
-        else "as the second coder"
-        if r["decision"] == r["second"]
-        else "neither"
-        for r in rows
-    ]
-    counts = pd.Series(outcome, dtype="object").value_counts()
-    return pd.DataFrame({"decision": ["as the first coder", "as the second coder", "neither"]}).assign(
-        disagreements=lambda t: t["decision"].map(counts).fillna(0).astype(int)
-    )
-
-
-def method_figures(coverage_table, reliability_table, keyword_table, sample_table, adjudication) -> dict:
-    """The numbers the method chapter's prose quotes (glued, never typed)."""
-    figures = {
-        "sample_sentences": int(sample_table["sampled"].sum()),
-        "sample_share": f"{sample_table['sampled'].sum() / sample_table['sentences'].sum():.0%}",
-        "sample_min_share": f"{sample_table['share'].min():.0%}",
-        "coded_sentences": int(coverage_table["coded"].sum()),
-        "coded_share": f"{coverage_table['coded'].sum() / coverage_table['sentences'].sum():.0%}",
-        "disagreements": int(adjudication["disagreements"].sum()),
-    }
-    dims = reliability_table[reliability_table["level"] == "dimension"]
-    for row in dims.itertuples():
-        figures[f"alpha_{row.dimension}"] = (
-            "not defined" if row.alpha is None or row.alpha != row.alpha else f"{row.alpha:.2f}"
-        )
-    for row in keyword_table.itertuples():
-        figures[f"keyword_precision_{row.dimension}"] = _percent(row.precision)
-        figures[f"keyword_recall_{row.dimension}"] = _percent(row.recall)
-    return figures
-
-
-def _percent(value) -> str:
-    return "not defined" if value is None or value != value else f"{value:.0%}"
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))

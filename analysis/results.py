@@ -8,7 +8,7 @@ from functools import cache
 
 import pandas as pd
 
-from analysis import coding, corpus, indices, salience, synthesis, threats
+from analysis import coding, corpus, indices, review, salience, synthesis, threats
 
 # The one precision of every published number (data package, chart data, tables, prose):
 # at most four decimal places, rounded here, where the derived tables are made, so that
@@ -55,17 +55,95 @@ def quotes() -> pd.DataFrame:
 
 
 @cache
-def salience_table() -> pd.DataFrame:
-    """Salience of every code in every source, with one representative quote and the evidence link."""
-    table = salience.salience(coding.load_annotations(), sources(), codes(), salience.body_ids())
-    table = table.merge(codes()[["code", "short"]], on="code", how="left")
-    table = table.merge(salience.representative_quote(quotes()), on=["source_id", "code"], how="left")
-    table["evidence_url"] = [evidence_url(r.dimension, r.source_id, r.code) for r in table.itertuples()]
+def items() -> pd.DataFrame:
+    return coding.items()
+
+
+@cache
+def document_words() -> dict[str, int]:
+    return dict(zip(corpus.documents_frame()["document_id"], corpus.documents_frame()["words"], strict=True))
+
+
+@cache
+def bootstrap(unit: str = "code") -> salience.Bootstrap:
+    """The paragraph bootstrap of every code (or every threat item), seeded."""
+    units = list((codes() if unit == "code" else items())[unit])
+    annotations = coding.load_annotations()
+    return salience.paragraph_bootstrap(
+        annotations[annotations["sentence_id"].isin(salience.body_ids())],
+        sources(),
+        salience.body_paragraphs(),
+        document_words(),
+        units,
+        unit,
+    )
+
+
+REVIEWED, NOT_REVIEWED = "not raised (reviewed)", "not raised (not reviewed)"
+
+
+def _reviewed(row, unit: str, reviews: dict) -> bool:
+    """A cell's absence was reviewed; a threat family's, when each of its items' was."""
+    if unit == "item":
+        return (row.source_id, row.code, row.item) in reviews
+    if row.dimension == coding.THREATS:
+        members = items()[items()["code"] == row.code]["item"]
+        return all((row.source_id, row.code, i) in reviews for i in members)
+    return (row.source_id, row.code, "") in reviews
+
+
+def review_of(source_id: str, code: str, item: str = "") -> dict | None:
+    """The review of a 'not raised' cell, if there is one."""
+    return review.reviewed().get((source_id, code, item)) if review.ZERO_REVIEW.exists() else None
+
+
+def _salience(unit: str) -> pd.DataFrame:
+    units = codes() if unit == "code" else items()
+    annotations = coding.load_annotations()
+    if unit != "code":
+        annotations = annotations[annotations[unit] != ""]
+    table = salience.salience(annotations, sources(), units, salience.body_ids(), bootstrap(unit), unit)
+    extra = [unit, "short"] + (["family"] if unit == "item" else [])
+    table = table.merge(units[extra], on=unit, how="left")
+    table = table.merge(salience.representative_quote(quotes(), unit), on=["source_id", unit], how="left")
+    table["evidence_url"] = [evidence_url(r.dimension, r.source_id, getattr(r, unit)) for r in table.itertuples()]
+    table["stance_mix"] = [salience.stance_mix(r) for r in table.itertuples()]
+    reviews = review.reviewed() if review.ZERO_REVIEW.exists() else {}
+    table["absence"] = [
+        "" if r.sentences else REVIEWED if _reviewed(r, unit, reviews) else NOT_REVIEWED for r in table.itertuples()
+    ]
     table[["quote", "quote_stance", "document_id", "quote_sentence_id"]] = table[
         ["quote", "quote_stance", "document_id", "quote_sentence_id"]
     ].fillna("")
     table["paragraph"] = table["paragraph"].fillna(0).astype(int)
     return published(table)
+
+
+@cache
+def salience_table() -> pd.DataFrame:
+    """Salience of every code in every source, with its stance mix, one representative
+    quote and the evidence link."""
+    return _salience("code")
+
+
+@cache
+def item_table() -> pd.DataFrame:
+    """Salience of every threat item in every source (threats at the item level)."""
+    return _salience("item")
+
+
+def difference(a: tuple[str, str], b: tuple[str, str]) -> dict[str, float]:
+    """share(a) − share(b), each a (source_id, code or item), as a share, with its
+    bootstrap 95% interval (paired when both are of one source)."""
+    level = "code" if a[1] in set(codes()["code"]) else "item"
+    table = (salience_table() if level == "code" else item_table()).set_index(["source_id", level])
+    share = table["sentences"] / table["body_sentences"]
+    low, high = salience.difference(bootstrap(level), a, b)
+    return {
+        "difference": round(float(share[a] - share[b]), DECIMALS),
+        "low": round(low, DECIMALS),
+        "high": round(high, DECIMALS),
+    }
 
 
 def coded_sentences(dimension: str) -> pd.Series:
@@ -120,12 +198,22 @@ def order_robustness() -> pd.DataFrame:
     return pd.concat([sensitivity(i)["pairs"] for i in index_ids()], ignore_index=True)
 
 
+def equivalents(unit: str = "item") -> dict[str, list[str]]:
+    """Per threat item (or family: its items' union), the enforcement codes that count as
+    the same thing for 'first named' (codebook: ``enforcement_codes``)."""
+    table = items()
+    codes_of = {r.item: r.enforcement_codes.split() for r in table.itertuples()}
+    if unit == "item":
+        return codes_of
+    return {family: sorted({c for i in group["item"] for c in codes_of[i]}) for family, group in table.groupby("code")}
+
+
 @cache
-def threat_matrix(dimension: str = "threats") -> pd.DataFrame:
-    matrix = threats.threat_matrix(dimension_table(dimension), sources())
-    columns = ["source_id", "code", "short", "quote", "quote_stance", "document_id", "paragraph", "evidence_url"]
-    extra = dimension_table(dimension)[columns]
-    return published(matrix.merge(extra, on=["source_id", "code"], how="left"))
+def threat_matrix(unit: str = "item") -> pd.DataFrame:
+    """The threat picture per source at the item level (``unit="item"``) or by family (``"code"``)."""
+    table = item_table() if unit == "item" else dimension_table("threats")
+    priorities = threats.prioritised(dimension_table("enforcement"), equivalents(unit))
+    return published(threats.threat_matrix(table, sources(), unit, priorities))
 
 
 @cache
@@ -135,9 +223,25 @@ def convergence() -> pd.DataFrame:
 
 @cache
 def similarity() -> pd.DataFrame:
+    """Every pair's cosine similarity, with its paragraph-bootstrap 95% interval."""
     table = synthesis.similarity(salience_table())
+    intervals = [salience.interval(bootstrap().cosine_draws(r.source_a_id, r.source_b_id)) for r in table.itertuples()]
+    table["cosine_low"] = [low for low, _ in intervals]
+    table["cosine_high"] = [high for _, high in intervals]
     table["evidence_url"] = [pair_url(r.source_a_id, r.source_b_id) for r in table.itertuples()]
     return published(table)
+
+
+def cosine_difference(pair_a: tuple[str, str], pair_b: tuple[str, str]) -> dict[str, float]:
+    """cosine(pair a) − cosine(pair b) with its bootstrap 95% interval (same resamples)."""
+    boot = bootstrap()
+    low, high = salience.interval(boot.cosine_draws(*pair_a) - boot.cosine_draws(*pair_b))
+    cosine = similarity().set_index(["source_a_id", "source_b_id"])["cosine"]
+    return {
+        "difference": round(float(cosine[pair_a] - cosine[pair_b]), DECIMALS),
+        "low": round(low, DECIMALS),
+        "high": round(high, DECIMALS),
+    }
 
 
 def quote_text(row) -> str:

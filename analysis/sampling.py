@@ -27,6 +27,11 @@ def protocol() -> dict:
     return yaml.safe_load(PROTOCOL.read_text(encoding="utf-8"))["sample"]
 
 
+def rounds() -> list[dict]:
+    """The rounds of the blind second coding, oldest first, as protocol.yaml records them."""
+    return yaml.safe_load(PROTOCOL.read_text(encoding="utf-8"))["rounds"]
+
+
 def document_seed(seed: int, document_id: str) -> list[int]:
     """A generator seed of a document's own: stable, whatever else is in the corpus."""
     return [seed, int(hashlib.sha256(document_id.encode("utf-8")).hexdigest()[:8], 16)]

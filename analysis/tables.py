@@ -228,28 +228,37 @@ def provenance_table(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def codebook_cards(book: dict, dimension: str) -> HTML:
-    """Each code of a dimension as a card with a permanent anchor (#code-<id>); all text escaped."""
+    """Each code of a dimension as a card with a permanent anchor (#code-<id>); a threats
+    code's named items as cards beneath it (#item-<id>). All text escaped."""
     import html
+
+    def items(rules):
+        return "<ul>" + "".join(f"<li>{html.escape(rule)}</li>" for rule in rules) + "</ul>"
+
+    def card(entry: dict, anchor: str, extra: str = "") -> str:
+        example = entry["example"]
+        same = entry.get("enforcement_codes", [])
+        equivalent = (
+            f"<dt>Same thing as</dt><dd>{html.escape(', '.join(same))} (for 'first named')</dd>" if same else ""
+        )
+        return (
+            f'<div class="code-card" id="{anchor}">'
+            f'<p class="code-title"><a href="#{anchor}">{html.escape(entry["id"])}</a>: '
+            f"{html.escape(entry['label'])}</p><dl>"
+            f"<dt>Definition</dt><dd>{html.escape(entry['definition'])}</dd>"
+            f"<dt>Include</dt><dd>{items(entry['include'])}</dd>"
+            f"<dt>Exclude</dt><dd>{items(entry['exclude'])}</dd>"
+            f"<dt>Example</dt><dd>“{html.escape(example['quote'])}” ({html.escape(example['document'])})</dd>"
+            f"<dt>Keywords</dt><dd>{html.escape('; '.join(entry['keywords']))}</dd>{equivalent}"
+            f"</dl>{extra}</div>"
+        )
 
     (dim,) = [d for d in book["dimensions"] if d["id"] == dimension]
     cards = []
     for code in dim["codes"]:
-
-        def items(rules):
-            return "<ul>" + "".join(f"<li>{html.escape(rule)}</li>" for rule in rules) + "</ul>"
-
-        example = code["example"]
-        cards.append(
-            f'<div class="code-card" id="code-{code["id"]}">'
-            f'<p class="code-title"><a href="#code-{code["id"]}">{html.escape(code["id"])}</a>: '
-            f"{html.escape(code['label'])}</p><dl>"
-            f"<dt>Definition</dt><dd>{html.escape(code['definition'])}</dd>"
-            f"<dt>Include</dt><dd>{items(code['include'])}</dd>"
-            f"<dt>Exclude</dt><dd>{items(code['exclude'])}</dd>"
-            f"<dt>Example</dt><dd>“{html.escape(example['quote'])}” ({html.escape(example['document'])})</dd>"
-            f"<dt>Keywords</dt><dd>{html.escape('; '.join(code['keywords']))}</dd>"
-            "</dl></div>"
-        )
+        members = "".join(card(item, f"item-{item['id']}") for item in code.get("items", []))
+        extra = f'<div class="code-items"><p class="code-items-title">Named items</p>{members}</div>' if members else ""
+        cards.append(card(code, f"code-{code['id']}", extra))
     return HTML("\n".join(cards))
 
 
@@ -261,7 +270,31 @@ def _pct(value: float) -> str:
 
 
 def _salience_cell(row) -> str:
-    return f"{_pct(row.share)} ({row.sentences})" if row.sentences else "not raised"
+    """'20% (25 sentences: 13 endorse, 5 describe, 7 question)', or how a silence was checked."""
+    if row.sentences:
+        return f"{_pct(row.share)} ({row.stance_mix})"
+    return getattr(row, "absence", "") or "not raised"
+
+
+def _threat_cell(row) -> str:
+    """A threat cell; a source that names it only as an enforcement priority says so."""
+    from analysis import threats
+
+    if not row.sentences and row.named_as == threats.AS_PRIORITY:
+        return "not raised as a threat; an enforcement priority"
+    return _salience_cell(row)
+
+
+def _first_named(first: pd.DataFrame) -> list[str]:
+    from analysis import threats
+
+    return [
+        "not named"
+        if pd.isna(r.first_named)
+        else f"{int(r.first_named)}, {r.first_named_by}"
+        + (" (as an enforcement priority)" if r.first_named_as == threats.AS_PRIORITY else "")
+        for r in first.itertuples()
+    ]
 
 
 def _wide(table: pd.DataFrame, row_key: str, row_label: str, cell, url_column: str = "evidence_url") -> pd.DataFrame:
@@ -287,7 +320,8 @@ def enforcement_grid(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def enforcement_top(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
-    """tbl-enforcement-top: each source's most salient priorities (ties in codebook order)."""
+    """tbl-enforcement-top: each source's most salient priorities (ties in codebook order),
+    with how their sentences split by stance."""
     rows = []
     for source, group in table.groupby("source", sort=False):
         raised = group[group["sentences"] > 0].sort_values("share", ascending=False, kind="stable").head(top)
@@ -298,8 +332,8 @@ def enforcement_top(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
                     "Rank": rank,
                     "Priority": r.label,
                     "Priority url": r.evidence_url,
-                    "Share of sentences (95% CI)": f"{_pct(r.share)} ({_pct(r.share_low)}–{_pct(r.share_high)})",
-                    "Sentences": int(r.sentences),
+                    "Share of sentences (95% interval)": f"{_pct(r.share)} ({_pct(r.share_low)}–{_pct(r.share_high)})",
+                    "Sentences and stances": r.stance_mix,
                     "Per 1,000 words": f"{r.per_1000_words:.1f}",
                 }
             )
@@ -349,8 +383,11 @@ def rank_stability(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def order_robustness(pairs: pd.DataFrame, rules: list[dict]) -> pd.DataFrame:
-    """tbl-order-robustness: for each pair of sources, how often the higher stays higher."""
+def order_robustness(pairs: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """tbl-order-robustness: for each pair of sources, how often the higher stays higher
+    under each scoring rule, and in words what a fragile ordering rests on."""
+    from analysis import indices
+
     out = pd.DataFrame(
         {
             "Index": pairs["index_label"],
@@ -360,19 +397,46 @@ def order_robustness(pairs: pd.DataFrame, rules: list[dict]) -> pd.DataFrame:
             "Lower url": pairs["lower_url"],
         }
     )
-    for rule in rules:
+    for rule in settings["rules"]:
         out[f"Higher in (% of weightings), {rule['label'].lower()}"] = pairs[f"share_{rule['id']}"].map(
             lambda v: f"{v:.1%}"
         )
     out["Robust"] = pairs["robust"].map({True: "robust", False: "not robust"})
+    out["What it rests on"] = [
+        "every rule and nearly every weighting" if p.robust else indices.dependency(p, settings)
+        for p in pairs.itertuples()
+    ]
+    return out
+
+
+def index_rules(table: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """tbl-index-rules: each index per source under the published weights and every scoring rule."""
+    out = pd.DataFrame({"Index": table["index_label"], "Source": table["source"], "Source url": table["evidence_url"]})
+    for rule in settings["rules"]:
+        if rule.get("kind") == "salience":
+            out[f"{rule['label']} (net % of sentences)"] = table["salience_score"].map(lambda v: f"{v:.1f}")
+        else:
+            column = "score" if rule["id"] == "presence" else f"score_{rule['id']}"
+            out[f"{rule['label']} (0–100)"] = table[column].map(lambda v: f"{v:.0f}")
     return out
 
 
 def threat_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
-    """tbl-threat-matrix: each threat by source, with the year first named and its pattern over time."""
-    grid = _wide(matrix, "code", "Threat", _salience_cell)
+    """tbl-threat-matrix: each named threat item by source, with its family, the year and
+    source that first name it (as a threat or as an enforcement priority) and its pattern."""
+    grid = _wide(matrix, "item", "Threat", _threat_cell)
+    first = matrix.drop_duplicates("item")
+    grid.insert(1, "Family", list(first["family"]))
+    grid.insert(2, "First named", _first_named(first))
+    grid.insert(3, "Pattern", list(first["pattern"]))
+    return grid
+
+
+def threat_families(matrix: pd.DataFrame) -> pd.DataFrame:
+    """tbl-threat-families: the threat families by source, the summary of the items."""
+    grid = _wide(matrix, "code", "Family", _threat_cell)
     first = matrix.drop_duplicates("code")
-    grid.insert(1, "First named", [str(int(y)) if pd.notna(y) else "not named" for y in first["first_named"]])
+    grid.insert(1, "First named", _first_named(first))
     grid.insert(2, "Pattern", list(first["pattern"]))
     return grid
 
@@ -393,6 +457,9 @@ def similarity_pairs(table: pd.DataFrame) -> pd.DataFrame:
             "Source": table["source_a"],
             "Compared with": table["source_b"],
             "Cosine similarity": table["cosine"].map(lambda v: f"{v:.2f}"),
+            "95% interval": [
+                f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(table["cosine_low"], table["cosine_high"], strict=True)
+            ],
             "Cosine similarity url": table["evidence_url"],
             "Codes both raise": table["codes_both"],
             "Codes only the first raises": table["codes_a_only"],

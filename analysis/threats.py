@@ -1,8 +1,14 @@
 """The threat picture over time: which threats each source names, and when each is first named.
 
-A threat is "named" by a source when at least one of its non-heading sentences
-carries the code (any stance). Sources sit on their reference year, the year
-their meeting or figures speak of.
+Threats are two-level: families (the threats codes) with named items beneath them
+(fentanyl, nitazenes, Captagon, ...). Every table here works at either level: the
+items answer what is new, the families summarise.
+
+A threat is *named* by a source when at least one of its non-heading sentences
+carries it (any stance). A source also counts as naming it when it makes the same
+thing an enforcement priority: it endorses or implements one of the enforcement
+codes the codebook lists as the item's equivalents (``enforcement_codes``). Sources
+sit on their reference year, the year their meeting or figures speak of.
 """
 
 from __future__ import annotations
@@ -16,38 +22,55 @@ NEW, PERSISTENT, EARLY, SOME, NONE = (
     "named by some sources",
     "not named",
 )
+PATTERNS = (NEW, PERSISTENT, EARLY, SOME, NONE)
+AS_THREAT, AS_PRIORITY = "as a threat", "as an enforcement priority"
 
 
-def threat_matrix(salience: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Per threat × source: salience and stances, plus the year the threat is first
-    named in the corpus and its pattern over time."""
+def prioritised(enforcement: pd.DataFrame, equivalents: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Per threat: the sources that endorse or implement one of its enforcement equivalents.
+
+    ``enforcement`` is salience rows of enforcement codes (source_id, code, endorses, implements)."""
+    backing = enforcement[(enforcement["endorses"] + enforcement["implements"]) > 0]
+    by_code = backing.groupby("code")["source_id"].apply(set).to_dict()
+    return {unit: set().union(*(by_code.get(c, set()) for c in codes)) for unit, codes in equivalents.items()}
+
+
+def threat_matrix(
+    salience: pd.DataFrame,
+    sources: pd.DataFrame,
+    unit: str = "code",
+    priorities: dict[str, set[str]] | None = None,
+) -> pd.DataFrame:
+    """Per threat (``unit``: code = family, or item) × source: salience and stances, whether
+    the source names it as a threat or only as an enforcement priority, the year and
+    source that first name it, and its pattern over time."""
+    priorities = priorities or {}
     year = dict(zip(sources["source_id"], sources["reference_year"], strict=True))
+    label = dict(zip(sources["source_id"], sources["source"], strict=True))
     latest = max(year.values())
+    order = {s: i for i, s in enumerate(sources["source_id"])}
     table = salience.assign(reference_year=salience["source_id"].map(year))
     rows = []
-    for code, mine in table.groupby("code", sort=False):
-        named = mine[mine["sentences"] > 0]
-        named_ids = set(named["source_id"])
-        first = int(named["reference_year"].min()) if len(named) else None
-        pattern = _pattern(named_ids, set(year), {s for s, y in year.items() if y == latest})
+    for key, mine in table.groupby(unit, sort=False):
+        as_threat = set(mine[mine["sentences"] > 0]["source_id"])
+        as_priority = priorities.get(key, set()) - as_threat
+        named = as_threat | as_priority
+        first_source = min(named, key=lambda s: (year[s], s not in as_threat, order[s])) if named else None
+        pattern = _pattern(named, set(year), {s for s, y in year.items() if y == latest})
         for row in mine.itertuples():
             rows.append(
                 {
-                    "code": code,
-                    "label": row.label,
-                    "source_id": row.source_id,
-                    "source": row.source,
+                    **{column: getattr(row, column) for column in salience.columns if column != "reference_year"},
                     "reference_year": row.reference_year,
-                    "sentences": row.sentences,
-                    "body_sentences": row.body_sentences,
-                    "share": row.share,
-                    "share_low": row.share_low,
-                    "share_high": row.share_high,
-                    "endorses": row.endorses,
-                    "describes": row.describes,
-                    "questions": row.questions,
-                    "first_named": first,
-                    "named_by": len(named_ids),
+                    "named_as": AS_THREAT
+                    if row.source_id in as_threat
+                    else AS_PRIORITY
+                    if row.source_id in as_priority
+                    else "",
+                    "first_named": year[first_source] if first_source else None,
+                    "first_named_by": label[first_source] if first_source else "",
+                    "first_named_as": (AS_THREAT if first_source in as_threat else AS_PRIORITY) if first_source else "",
+                    "named_by": len(named),
                     "pattern": pattern,
                 }
             )
@@ -66,7 +89,7 @@ def _pattern(named: set[str], every: set[str], latest: set[str]) -> str:
     return SOME
 
 
-def patterns(matrix: pd.DataFrame) -> dict[str, list[str]]:
-    """Threat labels by pattern, in codebook order."""
-    codes = matrix.drop_duplicates("code")
-    return {p: list(codes[codes["pattern"] == p]["label"]) for p in (NEW, PERSISTENT, EARLY, SOME, NONE)}
+def patterns(matrix: pd.DataFrame, unit: str = "code", column: str = "short") -> dict[str, list[str]]:
+    """Threats (their ``column``: short label, or another name) by pattern, in codebook order."""
+    first = matrix.drop_duplicates(unit)
+    return {p: list(first[first["pattern"] == p][column]) for p in PATTERNS}

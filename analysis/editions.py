@@ -1,0 +1,262 @@
+"""Editions: what this edition's findings are, and exactly what moved since the last one.
+
+Each released edition's findings are kept as small CSVs in data/editions/<version>/
+(``snapshot`` writes them): the key findings, the index and indicator scores, the
+pairwise orderings, the threat lists and the coding itself. The "What changed"
+appendix compares this edition with the newest kept one and gives, for every
+difference, its reason: a coding change (with the stance audit's rule, a reviewed
+'not raised' cell or a reliability adjudication behind it) or a change of method
+(a scoring rule added, threats compared at the item level).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis import citation, coding, findings, indices, results, review, threats
+from analysis.datafiles import read_rows
+from analysis.paths import DATA_DIR
+
+EDITIONS_DIR = DATA_DIR / "editions"
+TABLES = ("key_findings", "index_scores", "indicator_scores", "orderings", "threat_lists", "coding")
+LISTS = {"new": threats.NEW, "persistent": threats.PERSISTENT, "early": threats.EARLY}
+
+
+def snapshot() -> tuple[dict, dict[str, pd.DataFrame]]:
+    """This edition's metadata and findings, in the shape kept for later editions."""
+    key = findings.key_findings()
+    scores, indicators, orders = [], [], []
+    for index_id in results.index_ids():
+        for r in results.index_table(index_id).itertuples():
+            scores.append({"index": index_id, "source_id": r.source_id, "source": r.source, "score": r.score})
+        for r in results.indicator_scores(index_id).itertuples():
+            indicators.append(
+                {
+                    "index": index_id,
+                    "source_id": r.source_id,
+                    "indicator": r.indicator,
+                    "indicator_label": r.indicator_label,
+                    "score": int(r.score),
+                }
+            )
+        for r in results.sensitivity(index_id)["pairs"].itertuples():
+            orders.append(
+                {
+                    "index": index_id,
+                    "higher_id": r.higher_id,
+                    "higher": r.higher,
+                    "lower_id": r.lower_id,
+                    "lower": r.lower,
+                    "robust": bool(r.robust),
+                }
+            )
+    found = threats.patterns(results.threat_matrix("item"), "item", "short")
+    annotations = coding.load_annotations()
+    book = indices.rubrics()
+    meta = {
+        "version": str(citation.book()["version"]),
+        "date-released": str(citation.book()["date-released"]),
+        "codebook": coding.codebook()["version"],
+        "rubrics": book["version"],
+        "rules": [r["id"] for r in book["sensitivity"]["rules"]],
+        "threats_level": "item",
+    }
+    tables = {
+        "key_findings": pd.DataFrame(
+            {"finding": [k.removeprefix("kf_") for k in key], "text": [repr(v) for v in key.values()]}
+        ),
+        "index_scores": pd.DataFrame(scores),
+        "indicator_scores": pd.DataFrame(indicators),
+        "orderings": pd.DataFrame(orders),
+        "threat_lists": pd.DataFrame([{"list": k, "threats": "; ".join(found[p])} for k, p in LISTS.items()]),
+        "coding": annotations[["sentence_id", "code", "item", "stance"]]
+        .drop_duplicates()
+        .sort_values(["sentence_id", "code", "item"], kind="stable")
+        .reset_index(drop=True),
+    }
+    return meta, {name: results.published(table) for name, table in tables.items()}
+
+
+def write_snapshot(directory: Path) -> Path:
+    """Keep this edition's findings in ``directory`` (data/editions/<version>/)."""
+    meta, tables = snapshot()
+    directory.mkdir(parents=True, exist_ok=True)
+    header = (
+        "# An edition's findings, kept so that later editions can say exactly what moved\n"
+        '# (the "What changed" appendix). Written by `python -m analysis snapshot`; never edited by hand.\n'
+    )
+    (directory / "edition.yaml").write_text(header + yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+    for name, table in tables.items():
+        table.to_csv(directory / f"{name}.csv", index=False, lineterminator="\n")
+    return directory
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split("."))
+
+
+def previous(current: str, folder: Path = EDITIONS_DIR) -> Path | None:
+    """The newest kept edition older than ``current``."""
+    kept = [p for p in folder.iterdir() if (p / "edition.yaml").exists()] if folder.exists() else []
+    older = [p for p in kept if _version(p.name) < _version(current)]
+    return max(older, key=lambda p: _version(p.name)) if older else None
+
+
+def load(directory: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
+    meta = yaml.safe_load((directory / "edition.yaml").read_text(encoding="utf-8"))
+    tables = {name: pd.DataFrame(read_rows(directory / f"{name}.csv")) for name in TABLES}
+    return meta, tables
+
+
+# --- what changed, and why -----------------------------------------------------------
+
+
+def coding_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Every (sentence, code) whose stance changed, or that was added or removed, with why."""
+    before = old.drop_duplicates(["sentence_id", "code"]).set_index(["sentence_id", "code"])["stance"]
+    after = new.drop_duplicates(["sentence_id", "code"]).set_index(["sentence_id", "code"])["stance"]
+    audit = {(r["sentence_id"], r["code"]): r for r in read_rows(review.STANCE_AUDIT)}
+    missed = {(r["source_id"], r["code"]) for r in read_rows(review.ZERO_REVIEW) if r["decision"] == review.MISSED}
+    adjudicated = {(r["sentence_id"], r["code"]) for r in read_rows(coding.ADJUDICATION)}
+    source_of = _source_of_sentence()
+    rows = []
+    for key in sorted(set(before.index) | set(after.index)):
+        was, now = before.get(key, "absent"), after.get(key, "absent")
+        if was == now:
+            continue
+        if key in adjudicated:
+            why = "settled in the reliability adjudication (round 2)"
+        elif key in audit and audit[key]["new_stance"] == now:
+            why = f"stance audit: {audit[key]['rule']}"
+        elif was == "absent" and (source_of[key[0]], key[1]) in missed:
+            why = "review of a 'not raised' cell found it"
+        elif was == "absent" and coding.codes().set_index("code").loc[key[1], "added"] != "1.0.0":
+            why = "a code added by the codebook"
+        else:
+            why = "recoded"
+        rows.append(
+            {"sentence_id": key[0], "source_id": source_of[key[0]], "code": key[1], "old": was, "new": now, "why": why}
+        )
+    return pd.DataFrame(rows, columns=["sentence_id", "source_id", "code", "old", "new", "why"])
+
+
+def _source_of_sentence() -> dict[str, str]:
+    documents = results.sources().assign(documents=lambda t: t["documents"].str.split()).explode("documents")
+    source_of_document = dict(zip(documents["documents"], documents["source_id"], strict=True))
+    from analysis import corpus
+
+    return {s.id: source_of_document[d.id] for d in corpus.load_documents() for s in d.sentences}
+
+
+def _explain(changes: pd.DataFrame, source_id: str, codes: list[str]) -> str:
+    mine = changes[(changes["source_id"] == source_id) & changes["code"].isin(codes)]
+    return "; ".join(f"{r.sentence_id} {r.code}: {r.old} → {r.new} ({r.why})" for r in mine.itertuples())
+
+
+def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per finding that differs between two editions: what, old value, new value, why."""
+    coded = coding_changes(old["coding"], new["coding"])
+    rubric = indices.rubrics()
+    codes_of = {(i["id"], ind["id"]): ind["codes"] for i in rubric["indices"] for ind in i["indicators"]}
+    label = {r["id"]: r["label"] for r in rubric["sensitivity"]["rules"]}
+    added_rules = [label.get(r, r) for r in new_meta["rules"] if r not in old_meta["rules"]]
+    rows = []
+
+    def add(kind: str, what: str, was: str, now: str, why: str) -> None:
+        rows.append({"kind": kind, "what": what, "old": was, "new": now, "why": why or "see the other rows"})
+
+    old_ind = old["indicator_scores"].set_index(["index", "source_id", "indicator"])["score"].astype(int)
+    new_ind = new["indicator_scores"].set_index(["index", "source_id", "indicator"])["score"].astype(int)
+    names = dict(zip(new["index_scores"]["source_id"], new["index_scores"]["source"], strict=False))
+    labels = dict(zip(new["indicator_scores"]["indicator"], new["indicator_scores"]["indicator_label"], strict=False))
+    for key in new_ind.index:
+        if key in old_ind.index and old_ind[key] != new_ind[key]:
+            index_id, source_id, indicator = key
+            why = _explain(coded, source_id, codes_of[(index_id, indicator)])
+            add(
+                "indicator score",
+                f"{names[source_id]}: {labels[indicator]} ({index_id})",
+                str(old_ind[key]),
+                str(new_ind[key]),
+                why,
+            )
+    old_idx = old["index_scores"].set_index(["index", "source_id"])["score"].astype(float)
+    new_idx = new["index_scores"].set_index(["index", "source_id"])["score"].astype(float)
+    for key in new_idx.index:
+        if key in old_idx.index and round(old_idx[key]) != round(new_idx[key]):
+            index_id, source_id = key
+            moved = [
+                ind
+                for (i, s, ind) in new_ind.index
+                if (i, s) == key and old_ind.get((i, s, ind)) != new_ind[(i, s, ind)]
+            ]
+            why = f"indicator scores changed: {', '.join(labels[m] for m in moved)}" if moved else ""
+            add(
+                "index score",
+                f"{names[source_id]} ({index_id}, 0–100)",
+                f"{old_idx[key]:.0f}",
+                f"{new_idx[key]:.0f}",
+                why,
+            )
+    old_pairs = {
+        (r["index"], frozenset((r["higher_id"], r["lower_id"]))): r for r in old["orderings"].to_dict("records")
+    }
+    for r in new["orderings"].to_dict("records"):
+        before = old_pairs.get((r["index"], frozenset((r["higher_id"], r["lower_id"]))))
+        if before is None:
+            continue
+        was = f"{before['higher']} above {before['lower']} ({'robust' if str(before['robust']) == 'True' else 'not robust'})"
+        now = f"{r['higher']} above {r['lower']} ({'robust' if str(r['robust']) == 'True' else 'not robust'})"
+        if was != now:
+            why = []
+            if added_rules:
+                why.append(
+                    f"robustness now also tested under the {findings.join([a.lower() for a in added_rules])} rule(s)"
+                )
+            if before["higher_id"] != r["higher_id"]:
+                why.append("the index scores changed (see the index score rows)")
+            add(
+                "ordering",
+                f"{r['index']}: {names[r['higher_id']]} and {names[r['lower_id']]}",
+                was,
+                now,
+                "; ".join(why),
+            )
+    old_lists = dict(zip(old["threat_lists"]["list"], old["threat_lists"]["threats"].fillna(""), strict=True))
+    for r in new["threat_lists"].itertuples():
+        was, now = old_lists.get(r.list, ""), r.threats
+        if was != now:
+            why = (
+                "threats now compared at the item level (codebook 2.0.0), and an enforcement priority counts as naming a threat"
+                if old_meta.get("threats_level") != new_meta.get("threats_level")
+                else _explain(coded, "", [])
+            )
+            add("threat list", f"threats {LISTS[r.list]}", was or "none", now or "none", why)
+    old_key = dict(zip(old["key_findings"]["finding"], old["key_findings"]["text"], strict=True))
+    for r in new["key_findings"].itertuples():
+        if old_key.get(r.finding) != r.text:
+            add(
+                "key finding",
+                r.finding.replace("_", " "),
+                old_key.get(r.finding, "(none)"),
+                r.text,
+                "rewritten in plain words; its figures follow the rows above",
+            )
+    return pd.DataFrame(rows, columns=["kind", "what", "old", "new", "why"])
+
+
+def what_changed(folder: Path = EDITIONS_DIR) -> tuple[dict | None, pd.DataFrame, pd.DataFrame]:
+    """(previous edition's metadata, the changed findings, the coding changes) against the newest kept edition."""
+    new_meta, new = snapshot()
+    before = previous(new_meta["version"], folder)
+    if before is None:
+        return (
+            None,
+            pd.DataFrame(columns=["kind", "what", "old", "new", "why"]),
+            coding_changes(new["coding"], new["coding"]),
+        )
+    old_meta, old = load(before)
+    return old_meta, changes(old_meta, old, new_meta, new), coding_changes(old["coding"], new["coding"])

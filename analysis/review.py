@@ -1,0 +1,106 @@
+"""Reviews of the coding that the reliability figures cannot give: the stance audit
+and the review of 'not raised' cells, both kept as data.
+
+- ``stance_audit.csv``: every implements row, every harm-reduction endorses row and
+  every stance in a sentence with a contrast word, re-read by two auditors under the
+  stance rules of codebook 2.0.0; the final coding follows each decision (unless a
+  later reliability adjudication settled the same unit, which it then records).
+- ``zero_review.csv``: every cell the findings show as 'not raised', read against the
+  source's text for the same idea in other words. A cell is 'not raised (reviewed)'
+  only when its review says so and the coding still agrees; a reviewed miss is now an
+  annotation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import coding, corpus
+from analysis.datafiles import Problem, check_table, read_rows, table_schema
+from analysis.paths import CODING_DIR
+
+STANCE_AUDIT = CODING_DIR / "stance_audit.csv"
+ZERO_REVIEW = CODING_DIR / "zero_review.csv"
+NOT_RAISED, MISSED = "not raised", "missed"
+
+
+def validate_stance_audit(path: Path = STANCE_AUDIT) -> list[Problem]:
+    """Known sentences and codes; the final coding has each decided stance, unless the
+    latest reliability round adjudicated the same unit."""
+    sentences = [s.id for d in corpus.load_documents() for s in d.sentences]
+    stances = list(coding.STANCES)
+    schema = table_schema(
+        "stance_audit",
+        sentence_id=sentences,
+        code=list(coding.codes()["code"]),
+        old_stance=stances,
+        auditor_1=stances,
+        auditor_2=stances,
+        new_stance=stances,
+    )
+    problems = check_table(path, schema)
+    if problems:
+        return problems
+    final = {(r.sentence_id, r.code): r.stance for r in coding.load_annotations().itertuples()}
+    adjudicated = {(r["sentence_id"], r["code"]) for r in read_rows(coding.ADJUDICATION)}
+    column = {f["name"]: i for i, f in enumerate(schema["fields"], start=1)}
+    for row_number, row in enumerate(read_rows(path), start=2):
+        key = (row["sentence_id"], row["code"])
+        if key in adjudicated:
+            continue
+        if key not in final:
+            problems.append(Problem(path, row_number, column["code"], f"{key}: annotations.csv has no such code"))
+        elif final[key] != row["new_stance"]:
+            problems.append(
+                Problem(path, row_number, column["new_stance"], f"{key}: annotations.csv has {final[key]!r}")
+            )
+    return problems
+
+
+def zero_cells(salience: pd.DataFrame, items: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(source, code, item) of every cell the findings show as 'not raised': codes of the
+    dimensions other than threats, and threat items."""
+    codes = salience[(salience["sentences"] == 0) & (salience["dimension"] != coding.THREATS)]
+    cells = {(r.source_id, r.code, "") for r in codes.itertuples()}
+    return cells | {(r.source_id, r.code, r.item) for r in items[items["sentences"] == 0].itertuples()}
+
+
+def validate_zero_review(salience: pd.DataFrame, items: pd.DataFrame, path: Path = ZERO_REVIEW) -> list[Problem]:
+    """Known sources, codes and items; a 'not raised' review of a cell the coding now
+    raises is stale; a 'missed' cell must now carry its annotation."""
+    schema = table_schema(
+        "zero_review",
+        source_id=list(corpus.sources_frame()["source_id"]),
+        code=list(coding.codes()["code"]),
+        item=list(coding.items()["item"]),
+    )
+    problems = check_table(path, schema)
+    if problems:
+        return problems
+    zero = zero_cells(salience, items)
+    column = {f["name"]: i for i, f in enumerate(schema["fields"], start=1)}
+    for row_number, row in enumerate(read_rows(path), start=2):
+        cell = (row["source_id"], row["code"], row["item"])
+        named = f"{row['source_id']} × {row['item'] or row['code']}"
+        if row["decision"] == NOT_RAISED and cell not in zero:
+            problems.append(
+                Problem(path, row_number, column["decision"], f"{named} is raised in the coding now; update the review")
+            )
+        if row["decision"] == MISSED and cell in zero:
+            problems.append(
+                Problem(
+                    path, row_number, column["decision"], f"{named}: reviewed as missed, but no annotation carries it"
+                )
+            )
+    return problems
+
+
+def reviewed() -> dict[tuple[str, str, str], dict]:
+    """Each reviewed cell's review row, by (source, code, item)."""
+    return {(r["source_id"], r["code"], r["item"]): r for r in read_rows(ZERO_REVIEW)}
+
+
+def audit_rows() -> pd.DataFrame:
+    return pd.DataFrame(read_rows(STANCE_AUDIT))
