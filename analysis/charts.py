@@ -399,12 +399,19 @@ def similarity_matrix(table: pd.DataFrame) -> alt.LayerChart:
             "evidence_url",
         ]
     ]
-    ranked = data.sort_values("cosine", ascending=False)
-    hi, lo = ranked.iloc[0], ranked.iloc[-1]
+    shown = data["cosine"].round(2)
+    most = data[shown == shown.max()]
+    least = data[shown == shown.min()]
+
+    def pairs(rows: pd.DataFrame) -> str:
+        return (
+            "; ".join(f"{r.source_a} and {r.source_b}" for r in rows.itertuples()) + f" ({rows['cosine'].iloc[0]:.2f})"
+        )
+
     description = (
         f"Matrix of the cosine similarity (0 = nothing in common, 1 = the same profile) between the code profiles "
-        f"of each pair of the {table['source_a'].nunique() + 1} sources. Most alike: {hi.source_a} and {hi.source_b} "
-        f"({hi.cosine:.2f}); least alike: {lo.source_a} and {lo.source_b} ({lo.cosine:.2f})."
+        f"of each pair of the {table['source_a'].nunique() + 1} sources. Most alike: {pairs(most)}; "
+        f"least alike: {pairs(least)}."
     )
     order_a = list(dict.fromkeys(table["source_a"]))
     order_b = list(dict.fromkeys(table["source_b"]))

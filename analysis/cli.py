@@ -1,4 +1,5 @@
-"""Command line: ``python -m analysis build | validate | export DIR | add-source FILE | sentences | suggest | sample``.
+"""Command line: ``python -m analysis build | validate | export DIR | add-source FILE | sentences | suggest | sample |
+unreviewed | snapshot``.
 
 ``validate`` runs every data check and prints ``file:row:column: message`` lines;
 it exits non-zero when any check fails.
@@ -244,6 +245,40 @@ def add_source(args: argparse.Namespace) -> int:
     return 0
 
 
+def snapshot() -> int:
+    """Keep this edition's findings in data/editions/<version> (CITATION.cff's version), so
+    the next edition's "What changed" page can compare against them."""
+    from analysis import citation, editions
+
+    if validate() != 0:
+        progress("snapshot stopped: fix the problems above first")
+        return 1
+    target = editions.EDITIONS_DIR / str(citation.book()["version"])
+    if target.exists():
+        progress(f"{target.relative_to(ROOT)} exists already: raise the version in CITATION.cff first")
+        return 1
+    editions.write_snapshot(target)
+    progress(f"kept this edition's findings in {target.relative_to(ROOT)}")
+    return 0
+
+
+def unreviewed() -> int:
+    """Print every 'not raised' cell that data/coding/zero_review.csv does not review yet,
+    with the keyword coder's candidate sentences: the reading list for the review."""
+    from analysis import coding, measures, results, review
+
+    done = review.reviewed()
+    candidates = measures.keyword_coding(coding.codes())
+    cells = sorted(review.zero_cells(results.salience_table(), results.item_table()) - done.keys())
+    sources = results.sources().set_index("source_id")["documents"]
+    for source_id, code, item in cells:
+        documents = tuple(f"{d}-p" for d in sources[source_id].split())
+        mine = candidates[(candidates["code"] == code) & candidates["sentence_id"].str.startswith(documents)]
+        print(f"{source_id}\t{code}\t{item}\tcandidates: {' '.join(mine['sentence_id']) or 'none'}")
+    progress(f"{len(cells)} 'not raised' cell(s) not yet reviewed")
+    return 0
+
+
 def list_sentences() -> int:
     """Print every sentence with its id: the reading list for coders."""
     from analysis import corpus
@@ -279,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--source-name", help="full name of a new source's body")
     draw = commands.add_parser("sample", help="the reliability sample rows (sample.csv) of one document")
     draw.add_argument("document_id")
+    commands.add_parser("unreviewed", help="'not raised' cells that zero_review.csv does not review yet")
+    commands.add_parser("snapshot", help="keep this edition's findings in data/editions/<version>")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate(args.annotations)
@@ -288,4 +325,4 @@ def main(argv: list[str] | None = None) -> int:
         return add_source(args)
     if args.command in ("suggest", "sample"):
         return {"suggest": suggest, "sample": sample}[args.command](args.document_id)
-    return {"build": build, "sentences": list_sentences}[args.command]()
+    return {"build": build, "sentences": list_sentences, "unreviewed": unreviewed, "snapshot": snapshot}[args.command]()

@@ -312,7 +312,8 @@ def validate_annotations(path: Path = ANNOTATIONS) -> list[Problem]:
                     path,
                     row_number,
                     column["stance"],
-                    f"{row['code']} on {unit[0]} is {other_stance!r} in row {other_row}: one stance per code and sentence",
+                    f"{row['code']} on {unit[0]} is {other_stance!r} in row {other_row}: "
+                    "one stance per code and sentence",
                 )
             )
         stance_of.setdefault(unit, (row["stance"], row_number))
@@ -385,6 +386,10 @@ def validate_reliability() -> list[Problem]:
 
 def _check_round(folder: Path, sample: list[str], final: dict | None) -> list[Problem]:
     first_path, second_path, adjudication = round_files(folder)
+    if final is None and first_path.exists():
+        # an earlier round covers the sample of its own time: the documents it coded
+        coded = {corpus.document_of(r["sentence_id"]) for r in read_rows(first_path) if r.get("sentence_id")}
+        sample = [s for s in sample if corpus.document_of(s) in coded]
     code_ids, item_ids = list(codes()["code"]), list(items()["item"])
     problems = []
     for path in (first_path, second_path):
@@ -502,7 +507,12 @@ def _check_sample_coding(path: Path, sample: list[str], with_items: bool) -> lis
             problems.append(Problem(path, row_number, 4, "code and stance go together: give both or neither"))
         threat = row["code"].startswith("thr_")
         if with_items and threat and family.get(row["item"]) != row["code"]:
-            problems.append(Problem(path, row_number, 3, f"{row['code']} needs one of its items"))
+            message = (
+                f"{row['item']} is not an item of {row['code']}"
+                if row["item"]
+                else f"{row['code']} needs one of its items"
+            )
+            problems.append(Problem(path, row_number, 3, message))
         elif row["item"] and not (with_items and threat):
             problems.append(Problem(path, row_number, 3, f"no item is coded with {row['code'] or 'no code'}"))
     for sentence_id in sample:

@@ -115,32 +115,48 @@ def load(directory: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
 
 
 def coding_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Every (sentence, code) whose stance changed, or that was added or removed, with why."""
-    before = old.drop_duplicates(["sentence_id", "code"]).set_index(["sentence_id", "code"])["stance"]
-    after = new.drop_duplicates(["sentence_id", "code"]).set_index(["sentence_id", "code"])["stance"]
+    """Every coded unit (a code, and for a threat its item, on a sentence) whose stance
+    changed, or that was added or removed, with why. Items are compared only when both
+    editions coded them (an edition of codebook 1 had none)."""
+    with_items = "item" in old.columns and (old["item"].fillna("") != "").any()
+    key = ["sentence_id", "code", "item"] if with_items else ["sentence_id", "code"]
+    before = old.drop_duplicates(key).set_index(key)["stance"]
+    after = new.drop_duplicates(key).set_index(key)["stance"]
     audit = {(r["sentence_id"], r["code"]): r for r in read_rows(review.STANCE_AUDIT)}
     missed = {(r["source_id"], r["code"]) for r in read_rows(review.ZERO_REVIEW) if r["decision"] == review.MISSED}
     adjudicated = {(r["sentence_id"], r["code"]) for r in read_rows(coding.ADJUDICATION)}
+    added_in = coding.codes().set_index("code")["added"]
     source_of = _source_of_sentence()
     rows = []
-    for key in sorted(set(before.index) | set(after.index)):
-        was, now = before.get(key, "absent"), after.get(key, "absent")
+    for unit in sorted(set(before.index) | set(after.index)):
+        was, now = before.get(unit, "absent"), after.get(unit, "absent")
         if was == now:
             continue
-        if key in adjudicated:
-            why = "settled in the reliability adjudication (round 2)"
-        elif key in audit and audit[key]["new_stance"] == now:
-            why = f"stance audit: {audit[key]['rule']}"
-        elif was == "absent" and (source_of[key[0]], key[1]) in missed:
-            why = "review of a 'not raised' cell found it"
-        elif was == "absent" and coding.codes().set_index("code").loc[key[1], "added"] != "1.0.0":
-            why = "a code added by the codebook"
+        sentence, code = unit[0], unit[1]
+        pair = (sentence, code)
+        if pair in audit and audit[pair]["new_stance"] == now and audit[pair]["old_stance"] == was:
+            why = f"the stance audit ({audit[pair]['rule']})"
+        elif was == "absent" and (source_of[sentence], code) in missed:
+            why = "the review of a 'not raised' cell"
+        elif pair in adjudicated:
+            why = f"the reliability adjudication ({coding.CURRENT_ROUND.name.replace('-', ' ')})"
+        elif was == "absent" and added_in[code] != "1.0.0":
+            why = f"a code new in codebook {added_in[code]}"
         else:
-            why = "recoded"
+            why = "recoding"
+        item = unit[2] if with_items else ""
         rows.append(
-            {"sentence_id": key[0], "source_id": source_of[key[0]], "code": key[1], "old": was, "new": now, "why": why}
+            {
+                "sentence_id": sentence,
+                "source_id": source_of[sentence],
+                "code": code,
+                "item": item,
+                "old": was,
+                "new": now,
+                "why": why,
+            }
         )
-    return pd.DataFrame(rows, columns=["sentence_id", "source_id", "code", "old", "new", "why"])
+    return pd.DataFrame(rows, columns=["sentence_id", "source_id", "code", "item", "old", "new", "why"])
 
 
 def _source_of_sentence() -> dict[str, str]:
@@ -153,7 +169,11 @@ def _source_of_sentence() -> dict[str, str]:
 
 def _explain(changes: pd.DataFrame, source_id: str, codes: list[str]) -> str:
     mine = changes[(changes["source_id"] == source_id) & changes["code"].isin(codes)]
-    return "; ".join(f"{r.sentence_id} {r.code}: {r.old} → {r.new} ({r.why})" for r in mine.itertuples())
+    return "; ".join(f"{r.sentence_id} {r.code}: {r.old} → {r.new}, by {r.why}" for r in mine.itertuples())
+
+
+def _robust(row: dict) -> str:
+    return "robust" if str(row["robust"]) == "True" else "not robust"
 
 
 def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -161,8 +181,10 @@ def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: d
     coded = coding_changes(old["coding"], new["coding"])
     rubric = indices.rubrics()
     codes_of = {(i["id"], ind["id"]): ind["codes"] for i in rubric["indices"] for ind in i["indicators"]}
-    label = {r["id"]: r["label"] for r in rubric["sensitivity"]["rules"]}
-    added_rules = [label.get(r, r) for r in new_meta["rules"] if r not in old_meta["rules"]]
+    added_rules = [r for r in new_meta["rules"] if r not in old_meta["rules"]]
+    index_label = {i["id"]: i["label"].lower() for i in rubric["indices"]}
+    names = dict(zip(new["index_scores"]["source_id"], new["index_scores"]["source"], strict=False))
+    labels = dict(zip(new["indicator_scores"]["indicator"], new["indicator_scores"]["indicator_label"], strict=False))
     rows = []
 
     def add(kind: str, what: str, was: str, now: str, why: str) -> None:
@@ -170,37 +192,21 @@ def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: d
 
     old_ind = old["indicator_scores"].set_index(["index", "source_id", "indicator"])["score"].astype(int)
     new_ind = new["indicator_scores"].set_index(["index", "source_id", "indicator"])["score"].astype(int)
-    names = dict(zip(new["index_scores"]["source_id"], new["index_scores"]["source"], strict=False))
-    labels = dict(zip(new["indicator_scores"]["indicator"], new["indicator_scores"]["indicator_label"], strict=False))
     for key in new_ind.index:
         if key in old_ind.index and old_ind[key] != new_ind[key]:
             index_id, source_id, indicator = key
+            what = f"{names[source_id]}: {labels[indicator]} ({index_label[index_id]})"
             why = _explain(coded, source_id, codes_of[(index_id, indicator)])
-            add(
-                "indicator score",
-                f"{names[source_id]}: {labels[indicator]} ({index_id})",
-                str(old_ind[key]),
-                str(new_ind[key]),
-                why,
-            )
+            add("indicator score", what, str(old_ind[key]), str(new_ind[key]), why)
     old_idx = old["index_scores"].set_index(["index", "source_id"])["score"].astype(float)
     new_idx = new["index_scores"].set_index(["index", "source_id"])["score"].astype(float)
     for key in new_idx.index:
         if key in old_idx.index and round(old_idx[key]) != round(new_idx[key]):
             index_id, source_id = key
-            moved = [
-                ind
-                for (i, s, ind) in new_ind.index
-                if (i, s) == key and old_ind.get((i, s, ind)) != new_ind[(i, s, ind)]
-            ]
+            moved = [i for (x, s, i) in new_ind.index if (x, s) == key and old_ind.get((x, s, i)) != new_ind[(x, s, i)]]
             why = f"indicator scores changed: {', '.join(labels[m] for m in moved)}" if moved else ""
-            add(
-                "index score",
-                f"{names[source_id]} ({index_id}, 0–100)",
-                f"{old_idx[key]:.0f}",
-                f"{new_idx[key]:.0f}",
-                why,
-            )
+            what = f"{names[source_id]}: {index_label[index_id]} (0–100)"
+            add("index score", what, f"{old_idx[key]:.0f}", f"{new_idx[key]:.0f}", why)
     old_pairs = {
         (r["index"], frozenset((r["higher_id"], r["lower_id"]))): r for r in old["orderings"].to_dict("records")
     }
@@ -208,43 +214,49 @@ def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: d
         before = old_pairs.get((r["index"], frozenset((r["higher_id"], r["lower_id"]))))
         if before is None:
             continue
-        was = f"{before['higher']} above {before['lower']} ({'robust' if str(before['robust']) == 'True' else 'not robust'})"
-        now = f"{r['higher']} above {r['lower']} ({'robust' if str(r['robust']) == 'True' else 'not robust'})"
+        was = f"{before['higher']} above {before['lower']} ({_robust(before)})"
+        now = f"{r['higher']} above {r['lower']} ({_robust(r)})"
         if was != now:
-            why = []
-            if added_rules:
-                why.append(
-                    f"robustness now also tested under the {findings.join([a.lower() for a in added_rules])} rule(s)"
-                )
+            why = (
+                [f"robustness now also tested under the {findings.join(added_rules)} scoring rules"]
+                if added_rules
+                else []
+            )
             if before["higher_id"] != r["higher_id"]:
                 why.append("the index scores changed (see the index score rows)")
-            add(
-                "ordering",
-                f"{r['index']}: {names[r['higher_id']]} and {names[r['lower_id']]}",
-                was,
-                now,
-                "; ".join(why),
-            )
+            what = f"{index_label[r['index']]}: {names[r['higher_id']]} and {names[r['lower_id']]}"
+            add("ordering", what, was, now, "; ".join(why))
     old_lists = dict(zip(old["threat_lists"]["list"], old["threat_lists"]["threats"].fillna(""), strict=True))
     for r in new["threat_lists"].itertuples():
         was, now = old_lists.get(r.list, ""), r.threats
         if was != now:
-            why = (
-                "threats now compared at the item level (codebook 2.0.0), and an enforcement priority counts as naming a threat"
-                if old_meta.get("threats_level") != new_meta.get("threats_level")
-                else _explain(coded, "", [])
-            )
+            if old_meta.get("threats_level") != new_meta.get("threats_level"):
+                why = (
+                    "threats now compared at the level of named items, and an enforcement priority counts as naming one"
+                )
+            else:
+                threat_codes = list(coding.codes().query("dimension == @coding.THREATS")["code"])
+                why = "; ".join(_explain(coded, s, threat_codes) for s in names if _explain(coded, s, threat_codes))
             add("threat list", f"threats {LISTS[r.list]}", was or "none", now or "none", why)
     old_key = dict(zip(old["key_findings"]["finding"], old["key_findings"]["text"], strict=True))
     for r in new["key_findings"].itertuples():
         if old_key.get(r.finding) != r.text:
+            why = "rewritten in plain words; its figures follow the rows above"
+            add("key finding", r.finding.replace("_", " "), old_key.get(r.finding, "(none)"), r.text, why)
+    for finding in set(old_key) - set(new["key_findings"]["finding"]):
+        add("key finding", finding.replace("_", " "), old_key[finding], "(dropped)", "no longer a key finding")
+    new_pairs = {(r["index"], frozenset((r["higher_id"], r["lower_id"]))) for r in new["orderings"].to_dict("records")}
+    for key, r in old_pairs.items():
+        if key not in new_pairs:
             add(
-                "key finding",
-                r.finding.replace("_", " "),
-                old_key.get(r.finding, "(none)"),
-                r.text,
-                "rewritten in plain words; its figures follow the rows above",
+                "ordering",
+                f"{r['index']}: {r['higher']} and {r['lower']}",
+                f"{r['higher']} above {r['lower']}",
+                "(no longer compared)",
+                "a source or an index was removed",
             )
+    for key in set(old_ind.index) - set(new_ind.index):
+        add("indicator score", " / ".join(key), str(old_ind[key]), "(dropped)", "the indicator or source was removed")
     return pd.DataFrame(rows, columns=["kind", "what", "old", "new", "why"])
 
 
@@ -260,3 +272,22 @@ def what_changed(folder: Path = EDITIONS_DIR) -> tuple[dict | None, pd.DataFrame
         )
     old_meta, old = load(before)
     return old_meta, changes(old_meta, old, new_meta, new), coding_changes(old["coding"], new["coding"])
+
+
+def change_figures(before: dict | None, changed: pd.DataFrame, recoded: pd.DataFrame) -> dict[str, object]:
+    """The 'What changed' page's numbers and sentences."""
+    counts = changed["kind"].value_counts()
+    kinds = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()]
+    verb = "differs" if len(changed) == 1 else "differ"
+    why = recoded["why"].value_counts()
+    units = len(recoded)
+    return {
+        "edition_now": str(citation.book()["version"]),
+        "edition_before": before["version"] if before else "none",
+        "changes_summary": findings.Phrase(f"{findings.join(kinds)} {verb}" if kinds else "nothing differs"),
+        "recoded_summary": findings.Phrase(
+            f"{units} coded unit{'s' if units != 1 else ''} (a code on a sentence) changed"
+            + (": " + findings.join([f"{n} through {reason}" for reason, n in why.items()]) if units else "")
+            + "."
+        ),
+    }

@@ -37,11 +37,13 @@ def _summary(row, unit: str = "code") -> str:
         found = results.review_of(row.source_id, row.code, row.item if unit == "item" else "")
         if found:
             read = found["candidates_read"]
-            text += f" Reviewed against the text ({'sentences read: ' + read if read != 'none' else 'no sentence close to the idea'}): {found['reason']}"
+            looked = f"sentences read: {read}" if read != "none" else "no sentence close to the idea"
+            text += f" Reviewed against the text ({looked}): {found['reason']}"
         return text
+    stances = row.stance_mix.split(": ", 1)[-1]
     return (
         f"{row.sentences} of {row.body_sentences} sentences ({row.share:.0%}, 95% interval {row.share_low:.0%}–"
-        f"{row.share_high:.0%}); {row.per_1000_words:.1f} per 1,000 words. Stances: {row.stance_mix.split(': ', 1)[-1]}."
+        f"{row.share_high:.0%}); {row.per_1000_words:.1f} per 1,000 words. Stances: {stances}."
     )
 
 
@@ -53,11 +55,10 @@ def _unit_section(row, quotes, unit: str, level: str = "h3") -> str:
         if len(items)
         else ""
     )
-    code_anchor = f"code-{row.code}" if unit == "code" else f"item-{key}"
+    card = "../appendix/codebook.html#" + (f"code-{row.code}" if unit == "code" else f"item-{key}")
     return (
         f'<section class="evidence-code" id="ev-{html.escape(row.source_id)}-{html.escape(key)}">'
-        f'<{level}>{html.escape(row.label)} <a class="code-link" href="../appendix/codebook.html#{html.escape(code_anchor)}">'
-        f"(codebook)</a></{level}>"
+        f'<{level}>{html.escape(row.label)} <a class="code-link" href="{html.escape(card)}">(codebook)</a></{level}>'
         f'<p class="evidence-summary">{html.escape(_summary(row, unit))}</p>{listing}</section>'
     )
 
@@ -80,7 +81,8 @@ def dimension_page(dimension: str) -> HTML:
         parts.append(
             f'<section class="evidence-source" id="ev-{html.escape(source.source_id)}">'
             f"<h2>{html.escape(source.source)}</h2>"
-            f"<p>Raises {raised} of {len(mine)} {'threat families' if item_rows is not None else 'codes'} of this question.</p>"
+            f"<p>Raises {raised} of {len(mine)} {'threat families' if item_rows is not None else 'codes'} "
+            "of this question.</p>"
         )
         for row in mine.itertuples():
             if item_rows is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis import coding, corpus, measures, results
+from analysis import coding, corpus, measures, results, review
 from analysis.paths import SCHEMAS_DIR
 
 TYPES = {"int64": "integer", "Int64": "integer", "float64": "number", "bool": "boolean"}  # Int64: counts with gaps
@@ -44,7 +44,7 @@ def sentences_frame() -> pd.DataFrame:
 def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
     """The corpus and coding resources: name -> (table, primary key, description)."""
     documents = corpus.documents_frame().drop(columns=["file"])
-    columns = "document_id sentence_id paragraph_id start end quote prefix suffix code dimension stance coder note"
+    columns = "document_id sentence_id paragraph_id start end quote prefix suffix code item dimension stance coder note"
     annotations = coding.load_annotations()[columns.split()]
     return {
         "documents": (documents, ["document_id"], "The documents: provenance, dates and size."),
@@ -54,7 +54,24 @@ def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
         "reliability": (
             measures.reliability_results(),
             [],
-            "Krippendorff's alpha of the blind second coding, per dimension and code.",
+            "Krippendorff's alpha of each round of blind second coding, per dimension, code and (round 2) threat item.",
+        ),
+        "stance_audit": (
+            review.audit_rows(),
+            ["sentence_id", "code"],
+            "Every implements, harm-reduction endorses and contrasting stance, re-read by two auditors under "
+            "codebook 2.0.0.",
+        ),
+        "threat_items": (
+            coding.items(),
+            ["item"],
+            "The named threat items beneath each threats code (family), with their rules, keywords and the "
+            "enforcement codes that count as the same thing.",
+        ),
+        "zero_review": (
+            review.review_rows(),
+            [],
+            "Every 'not raised' cell of the findings read again against the source's text, with the decision.",
         ),
     }
 
@@ -69,7 +86,8 @@ def derived_tables() -> dict[str, pd.DataFrame]:
         "harm_reduction_index": results.index_table(exhibits.HR_INDEX),
         "enforcement_scores": results.indicator_scores(exhibits.ENFORCEMENT_INDEX),
         "enforcement_index": results.index_table(exhibits.ENFORCEMENT_INDEX),
-        "threat_matrix": results.threat_matrix(),
+        "threat_matrix": results.threat_matrix("item"),
+        "threat_families": results.threat_matrix("code"),
         "rank_stability": results.rank_stability(),
         "order_robustness": results.order_robustness(),
         "similarity": results.similarity(),

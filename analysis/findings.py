@@ -70,11 +70,19 @@ def clear(d: dict) -> bool:
     return d["low"] > 0 or d["high"] < 0
 
 
+def _points(value: float) -> str:
+    """A share difference in percentage points: whole points, or one significant digit
+    below one point, so a bound just above zero never reads as 0."""
+    points = value * 100
+    text = f"{points:.1g}" if 0 < abs(points) < 1 else f"{points:.0f}"
+    return text.replace("-", "−")
+
+
 def gap(d: dict) -> str:
-    """A difference of two shares in plain words, with its interval in points."""
-    interval = f"95% interval {d['low'] * 100:.0f} to {d['high'] * 100:.0f} points".replace("-", "−")
-    size = f"a gap of {abs(d['difference']) * 100:.0f} points"
-    return f"{size} ({interval})" if clear(d) else f"{size}, within uncertainty ({interval})"
+    """A difference of two shares in plain words, with its 95% interval in percentage points."""
+    interval = f"95% interval {_points(d['low'])} to {_points(d['high'])}"
+    size = f"a gap of {_points(abs(d['difference']))} percentage points"
+    return f"{size} ({interval})" if clear(d) else f"{size}, too small to be sure it is real ({interval})"
 
 
 def not_supporting(row) -> str:
@@ -90,7 +98,7 @@ def not_supporting(row) -> str:
         if row.questions
         else "only describe"
     )
-    return f"{other} of the {row.sentences} {verb} it"
+    return f"{other} of its {row.sentences} sentences on it {verb} it"
 
 
 def join_groups(groups: list[str], empty: str = "none") -> str:
@@ -128,15 +136,19 @@ def length_figures(dimension: str = "enforcement") -> dict[str, object]:
             else "so here raw counts do not simply follow length; shares still put sources of different length "
             "on one scale"
         ),
-        "source_genres": Phrase("; ".join(f"{r.source}, {r.kinds} ({r.words:,} words)" for r in sources.itertuples())),
+        "source_genres": Phrase(
+            "; ".join(f"{r.source}: {join(r.kinds.split('; '))}, {r.words:,} words" for r in sources.itertuples())
+        ),
         "pooled_sources": Phrase(
             join(
                 [
-                    f"{r.source} ({len(r.documents.split())} documents: {r.kinds})"
+                    f"{r.source}'s {len(r.documents.split())} documents ({join(r.kinds.split('; '))})"
                     for r in sources.itertuples()
                     if len(r.documents.split()) > 1
-                ]
+                ],
+                empty="no source's documents",
             )
+            + " are counted together as one source, sentence by sentence, not averaged"
         ),
     }
 
@@ -228,20 +240,12 @@ def top_fragile(index_id: str):
 def indices_figures() -> dict[str, object]:
     book = indices.rubrics()
     settings = book["sensitivity"]
-    alternatives = [r for r in settings["rules"] if r["id"] != indices.MAIN_RULE]
     figures: dict[str, object] = {
         "draws": f"{settings['draws']:,}",
         "seed": settings["seed"],
         "robust_share": f"{settings['robust_share']:.0%}",
         "n_rules": len(settings["rules"]),
-        "alternative_rules": Phrase(
-            join(
-                [
-                    f"the {r['label'].lower()} rule ({r['description'][0].lower()}{r['description'][1:]})"
-                    for r in alternatives
-                ]
-            )
-        ),
+        "scoring_rules": Bullets([f"{r['label']}: {r['description']}" for r in settings["rules"]]),
     }
     for index in book["indices"]:
         key = index["id"]
@@ -250,7 +254,10 @@ def indices_figures() -> dict[str, object]:
         figures[f"{key}_robust"] = Phrase(firm_orders(key))
         figures[f"{key}_robust_n"] = f"{int(pairs['robust'].sum())} of {len(pairs)}"
         figures[f"{key}_dependencies"] = Bullets(
-            [indices.dependency(p, settings) + "." for p in pairs[~pairs["robust"]].itertuples()],
+            [
+                indices.dependency(p, settings, indices.weights_in_words(index)) + "."
+                for p in pairs[~pairs["robust"]].itertuples()
+            ],
             empty="None: every ordering is firm.",
         )
         figures[f"{key}_indicators"] = len(index["indicators"])
@@ -260,7 +267,7 @@ def indices_figures() -> dict[str, object]:
             mine = stability[(stability["rank"] == 1) & (stability["rule"] == rule["id"])]
             top = mine.sort_values("share", ascending=False, kind="stable").iloc[0]
             firsts.append(
-                f"under the {rule['label'].lower()} rule {top.source} ranks first in {_pct(top.share)} of weightings"
+                f"under the {rule['id']} rule {top.source} ranks first in {_pct(top.share)} of random weightings"
             )
         figures[f"{key}_top_first"] = Phrase(join(firsts)[0].upper() + join(firsts)[1:])
     return figures
@@ -272,6 +279,26 @@ def _named(matrix: pd.DataFrame, pattern: str, unit: str = "item") -> list[str]:
         in_text = dict(zip(results.items()["item"], results.items()["in_text"], strict=True))
         return [in_text[i] for i in threats.patterns(matrix, unit, "item")[pattern]]
     return [name[0].lower() + name[1:] for name in threats.patterns(matrix, unit)[pattern]]
+
+
+def _years_named(matrix: pd.DataFrame, item: str) -> str:
+    """The reference years (with source) in which a threat is named: '2013 and 2019 sources'."""
+    named = matrix[(matrix["item"] == item) & (matrix["named_as"] != "")]
+    years = [str(int(y)) for y in dict.fromkeys(named["reference_year"])]
+    return join(years) + (" source" if len(years) == 1 else " sources")
+
+
+def _family_summary(families: pd.DataFrame) -> str:
+    """The families' patterns in one plain sentence."""
+    lists = {p: _named(families, p, "code") for p in (threats.NEW, threats.PERSISTENT, threats.EARLY)}
+    parts = []
+    for pattern, words in ((threats.NEW, "new in the latest source"), (threats.EARLY, "named early and then dropped")):
+        parts.append(f"{'no family is' if not lists[pattern] else join_groups(lists[pattern]) + ' are'} {words}")
+    every = lists[threats.PERSISTENT]
+    return (
+        f"Grouped into their {families['code'].nunique()} families, the picture is coarser: {join_groups(parts)}; "
+        + (f"named by every source: {join_groups(every)}." if every else "no family is named by every source.")
+    )
 
 
 def threat_figures() -> dict[str, object]:
@@ -286,6 +313,14 @@ def threat_figures() -> dict[str, object]:
     equivalents = equivalents[equivalents["enforcement_codes"] != ""]
     code_label = dict(zip(results.codes()["code"], results.codes()["short"], strict=True))
     in_text = dict(zip(results.items()["item"], results.items()["in_text"], strict=True))
+    new = threats.patterns(items, "item", "item")[threats.NEW]
+    new_counts = items[items["item"].isin(new) & (items["sentences"] > 0)]["sentences"]
+    early = threats.patterns(items, "item", "item")[threats.EARLY]
+    first_by_year = []
+    for year, n in by_year.items():
+        priority = int((via["first_named"] == year).sum())
+        note = f" ({priority} of them only as an enforcement priority)" if priority else ""
+        first_by_year.append(f"{n} by the {int(year)} source{note}")
     return {
         "thr_items": items["item"].nunique(),
         "thr_families": families["code"].nunique(),
@@ -293,13 +328,16 @@ def threat_figures() -> dict[str, object]:
         "latest_year": int(latest["reference_year"].iloc[0]),
         "earliest_year": int(sources["reference_year"].min()),
         "thr_new": Phrase(join(_named(items, threats.NEW))),
-        "thr_new_n": len(threats.patterns(items, "item")[threats.NEW]),
+        "thr_new_n": len(new),
+        "thr_new_sentences": Phrase(
+            f"{new_counts.min()} to {new_counts.max()}"
+            if len(new_counts) and new_counts.min() != new_counts.max()
+            else f"{new_counts.min() if len(new_counts) else 0}"
+        ),
         "thr_persistent": Phrase(join(_named(items, threats.PERSISTENT))),
-        "thr_early": Phrase(join(_named(items, threats.EARLY))),
-        "thr_family_new": Phrase(join(_named(families, threats.NEW, "code"))),
-        "thr_family_persistent": Phrase(join(_named(families, threats.PERSISTENT, "code"))),
-        "thr_family_early": Phrase(join(_named(families, threats.EARLY, "code"))),
-        "thr_first_by_year": Phrase(join([f"{n} in {int(year)}" for year, n in by_year.items()])),
+        "thr_early": Phrase(join([f"{in_text[i]} ({_years_named(items, i)})" for i in early])),
+        "thr_family_summary": Phrase(_family_summary(families)),
+        "thr_first_by_year": Phrase(join(first_by_year)),
         "thr_via_priority": Phrase(
             join([f"{in_text[r.item]} ({r.first_named_by}, {int(r.first_named)})" for r in via.itertuples()])
         ),
@@ -329,6 +367,11 @@ def synthesis_figures() -> dict[str, object]:
     ranked = pairs.sort_values("cosine", ascending=False, kind="stable")
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
     spread = results.cosine_difference((top.source_a_id, top.source_b_id), (bottom.source_a_id, bottom.source_b_id))
+    close = [
+        r
+        for r in ranked.iloc[1:].itertuples()
+        if not clear(results.cosine_difference((top.source_a_id, top.source_b_id), (r.source_a_id, r.source_b_id)))
+    ]
     return {
         "syn_shared_n": int((rows["pattern"] == synthesis.SHARED).sum()),
         "syn_contested": Phrase(
@@ -347,6 +390,26 @@ def synthesis_figures() -> dict[str, object]:
         "sim_spread": Phrase(
             "the gap between the most and the least alike pair is "
             + ("larger than the uncertainty" if clear(spread) else "within the uncertainty")
+        ),
+        "sim_reading": Phrase(
+            (
+                "The gap between the most and the least alike pair is larger than the uncertainty"
+                if clear(spread)
+                else "Even the gap between the most and the least alike pair is within the uncertainty"
+            )
+            + (
+                f"; {join_groups([f'{r.source_a} and {r.source_b} ({r.cosine:.2f})' for r in close])} cannot be told "
+                f"apart from {top.source_a} and {top.source_b} within it."
+                if close
+                else "."
+            )
+        ),
+        "sim_close_n": len(close),
+        "sim_close": Phrase(
+            "no other pair is as alike, beyond the uncertainty"
+            if not close
+            else f"{join_groups([f'{r.source_a} and {r.source_b} ({r.cosine:.2f})' for r in close])} cannot be told "
+            f"apart from {top.source_a} and {top.source_b} within the uncertainty"
         ),
     }
 
@@ -367,10 +430,7 @@ def key_findings() -> dict[str, object]:
     most = []
     for short, rows in by_code.items():
         who = join(
-            [
-                f"{r.source} ({_pct(r.share)}{', though ' + not_supporting(r) if not_supporting(r) else ''})"
-                for r in rows
-            ]
+            [f"{r.source} ({_pct(r.share)}{'; but ' + not_supporting(r) if not_supporting(r) else ''})" for r in rows]
         )
         most.append(f"{short} for {who}")
     clear_for = [lead["top"].source for lead in tops if lead["clear"]]
@@ -385,18 +445,25 @@ def key_findings() -> dict[str, object]:
     def index_finding(key: str, name: str) -> Phrase:
         fragile = top_fragile(key)
         settings = indices.rubrics()["sensitivity"]
-        but = f", but {indices.dependency(fragile, settings, whole=False)}" if fragile is not None else ""
+        weights = indices.weights_in_words(indices.index_rubric(key))
+        if fragile is None:
+            but = ""
+        elif fragile.reversed_under:
+            but = f", but {indices.dependency(fragile, settings, weights, whole=False)}"
+        else:
+            but = f"; {indices.dependency(fragile, settings, weights)}"
         return Phrase(
             f"On the 0–100 {name} index the order is {idx[f'{key}_ranking']}{but}. "
-            f"Firm whatever the scoring rule or weighting: {idx[f'{key}_robust']}."
+            f"Firm under every scoring rule and in at least {idx['robust_share']} of {idx['draws']} random weightings: "
+            f"{idx[f'{key}_robust']}."
         )
 
     similar = synthesis_figures()
     return {
         "kf_enforcement": Phrase(
-            f"All {enf['enf_sources']} sources raise {enf['enf_shared_n']} of the {enf['enf_codes']} enforcement "
-            f"priorities; the one each discusses most (share of its sentences) is {join_groups(most)}. "
-            f"{sure[0].upper()}{sure[1:]}."
+            f"Of the {enf['enf_codes']} enforcement priorities, {enf['enf_shared_n']} are raised by all "
+            f"{enf['enf_sources']} sources; the one each source discusses most, as a share of its sentences, is "
+            f"{join_groups(most)}. {sure[0].upper()}{sure[1:]}."
         ),
         "kf_harm_reduction": index_finding(_index_id("harm_reduction"), "harm-reduction"),
         "kf_enforcement_index": index_finding(_index_id("enforcement"), "enforcement-orientation"),
@@ -406,10 +473,20 @@ def key_findings() -> dict[str, object]:
             "kind, this shows what each document raises, not when a threat emerged."
         ),
         "kf_similarity": Phrase(
-            f"In what they talk about (not whether they agree), on a 0–1 scale the most alike sources are "
-            f"{similar['sim_high']} and the least alike {similar['sim_low']}; {similar['sim_spread'].text}."
+            f"In the mix of topics they discuss (a 0–1 similarity that ignores whether they agree), the most alike "
+            f"sources are {similar['sim_high']}; the least alike, {similar['sim_low']}. "
+            + (
+                f"That gap is larger than the uncertainty, but {similar['sim_close_n']} of the other pairs cannot be "
+                "told apart from the most alike."
+                if clear_spread(similar)
+                else "Even that gap is within the uncertainty."
+            )
         ),
     }
+
+
+def clear_spread(similar: dict) -> bool:
+    return similar["sim_spread"].text.endswith("larger than the uncertainty")
 
 
 def _index_id(dimension: str) -> str:

@@ -120,7 +120,7 @@ def indicator_scores(salience: pd.DataFrame, index: dict, book: dict) -> pd.Data
             if not stances["questions"]:
                 said = meaning[found]
             elif found:
-                said = f"{meaning[found]}, also questioned"
+                said = f"{meaning[found]}, less {penalty} for also questioning it"
             else:
                 said = "Questioned only"
             supportive = stances["endorses"] + stances["implements"]
@@ -224,6 +224,13 @@ def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[s
             low, high = np.percentile(values[:, j], [5, 95])
             ranges.append({"index": index_id, "rule": rule["id"], "source_id": source_id, "low": low, "high": high})
     main = index_scores(scores).set_index("source_id")
+    published = scores.drop_duplicates("indicator")["weight"].to_numpy(dtype=float)
+    at_published = {
+        rule["id"]: dict(
+            zip(order, weighted_sum(_matrix(scores, rule)[1], published / published.sum())[0], strict=True)
+        )
+        for rule in settings["rules"]
+    }
     pairs = []
     for (i, a), (j, b) in itertools.combinations(enumerate(order), 2):
         # "higher" is the source placed higher by the published weights and main rule
@@ -235,6 +242,8 @@ def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[s
             (i, a), (j, b) = (j, b), (i, a)
         shares = {rule: float((v[:, i] > v[:, j]).mean()) for rule, v in values_by_rule.items()}
         fails = [rule for rule, share in shares.items() if share < settings["robust_share"]]
+        # rules under which, with the published weights, the higher source is no longer higher
+        reverses = [rule for rule, value in at_published.items() if not value[a] > value[b]]
         pairs.append(
             {
                 "index": index_id,
@@ -245,18 +254,34 @@ def sensitivity(scores: pd.DataFrame, settings: dict, offset: int = 0) -> dict[s
                 **{f"share_{rule}": share for rule, share in shares.items()},
                 "robust": not fails,
                 "fails_under": " ".join(fails),
+                "reversed_under": " ".join(reverses),
             }
         )
     return {"rank_stability": pd.DataFrame(stability), "ranges": pd.DataFrame(ranges), "pairs": pd.DataFrame(pairs)}
 
 
-def dependency(pair, settings: dict, whole: bool = True) -> str:
-    """What a non-robust ordering rests on, in words a briefing can quote: the condition
-    of the rule under which it holds least often, then (``whole``) the other rules'."""
+def dependency(pair, settings: dict, weights: str, whole: bool = True) -> str:
+    """What a non-robust ordering rests on, in words a briefing can quote. The scoring
+    rules under which it reverses with the published ``weights`` (named in words, e.g.
+    "equal weights") make it hold 'only when' their conditions hold; other weightings
+    that undo it are given as the largest share of weightings that does."""
     from analysis.findings import join
 
-    failing = sorted(pair.fails_under.split(), key=lambda rule: getattr(pair, f"share_{rule}"))
     condition = {r["id"]: r.get("condition", settings["weights_condition"]) for r in settings["rules"]}
-    first, *rest = [condition[rule] for rule in failing]
-    text = f"{pair.higher} ranks above {pair.lower} only when {first}"
-    return text + (f"; it also depends on whether {join(rest)}" if rest and whole else "")
+    reversed_ = pair.reversed_under.split()
+    fragile = [rule for rule in pair.fails_under.split() if rule not in reversed_]
+    if reversed_:
+        text = f"{pair.higher} ranks above {pair.lower} only when {join([condition[r] for r in reversed_])}"
+    else:
+        text = f"{pair.higher} ranks above {pair.lower} under every scoring rule with {weights}"
+    if fragile and (whole or not reversed_):
+        undone = 1 - min(getattr(pair, f"share_{rule}") for rule in fragile)
+        lead = "; even then, other" if reversed_ else ", but other"
+        text += f"{lead} weightings of the indicators undo it in up to {undone:.0%} of cases"
+    return text
+
+
+def weights_in_words(index: dict) -> str:
+    """How an index's published weights read in a sentence."""
+    weights = {indicator["weight"] for indicator in index["indicators"]}
+    return "equal weights" if len(weights) == 1 else "the published weights"

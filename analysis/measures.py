@@ -208,3 +208,88 @@ def reliability_results() -> pd.DataFrame:
 
 def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split("."))
+
+
+def sample_sizes(documents: pd.DataFrame) -> pd.DataFrame:
+    """Per document: sentences, sentences sampled for the second coding, and the share."""
+    from analysis import coding, datafiles
+
+    sampled = pd.Series([r["document_id"] for r in datafiles.read_rows(coding.SAMPLE)]).value_counts()
+    table = documents[["document_id", "sentences"]].copy()
+    table["sampled"] = table["document_id"].map(sampled).fillna(0).astype(int)
+    table["share"] = table["sampled"] / table["sentences"]
+    return table
+
+
+def adjudication_summary() -> pd.DataFrame:
+    """How the latest round's disagreements were settled: with the first coder, the second, or otherwise."""
+    from analysis import coding, datafiles
+
+    rows = datafiles.read_rows(coding.ADJUDICATION)
+    outcome = [
+        "as the first coder"
+        if r["decision"] == r["first"]
+        else "as the second coder"
+        if r["decision"] == r["second"]
+        else "neither"
+        for r in rows
+    ]
+    counts = pd.Series(outcome, dtype="object").value_counts()
+    return pd.DataFrame({"decision": ["as the first coder", "as the second coder", "neither"]}).assign(
+        disagreements=lambda t: t["decision"].map(counts).fillna(0).astype(int)
+    )
+
+
+def method_figures(coverage_table, reliability_table, keyword_table, sample_table, adjudication) -> dict:
+    """The numbers the method chapter's prose quotes (glued, never typed): reliability of
+    the latest round (``alpha_<dimension>``, ``stance_alpha_<dimension>``, ``alpha_items``)
+    and of the first (``alpha_round1_<dimension>``)."""
+    figures = {
+        "sample_sentences": int(sample_table["sampled"].sum()),
+        "sample_share": f"{sample_table['sampled'].sum() / sample_table['sentences'].sum():.0%}",
+        "sample_min_share": f"{sample_table['share'].min():.0%}",
+        "coded_sentences": int(coverage_table["coded"].sum()),
+        "coded_share": f"{coverage_table['coded'].sum() / coverage_table['sentences'].sum():.0%}",
+        "disagreements": int(adjudication["disagreements"].sum()),
+    }
+    rounds = list(dict.fromkeys(reliability_table["round"]))
+    latest, first = rounds[0], rounds[-1]
+    for row in reliability_table[reliability_table["round"] == latest].itertuples():
+        if row.level == "dimension":
+            figures[f"alpha_{row.dimension}"] = _alpha(row.alpha)
+            figures[f"stance_alpha_{row.dimension}"] = _alpha(row.stance_alpha)
+        elif row.level == "items":
+            figures["alpha_items"] = _alpha(row.alpha)
+    for row in reliability_table[
+        (reliability_table["round"] == first) & (reliability_table["level"] == "dimension")
+    ].itertuples():
+        figures[f"alpha_round1_{row.dimension}"] = _alpha(row.alpha)
+    for row in keyword_table.itertuples():
+        figures[f"keyword_precision_{row.dimension}"] = _percent(row.precision)
+        figures[f"keyword_recall_{row.dimension}"] = _percent(row.recall)
+    return figures
+
+
+def _alpha(value) -> str:
+    return "not defined" if value is None or value != value else f"{value:.2f}"
+
+
+def _percent(value) -> str:
+    return "not defined" if value is None or value != value else f"{value:.0%}"
+
+
+def uncertainty_figures(table: pd.DataFrame) -> dict[str, object]:
+    """The bootstrap's settings and the design effect it found (salience cells with a
+    share strictly between 0 and 1), for the method chapter."""
+    from analysis import salience
+
+    effects = table["design_effect"].dropna()
+    return {
+        "boot_draws": f"{salience.BOOTSTRAP_DRAWS:,}",
+        "boot_seed": salience.BOOTSTRAP_SEED,
+        "deff_cells": len(effects),
+        "deff_median": f"{effects.median():.1f}",
+        "deff_low": f"{effects.min():.1f}",
+        "deff_high": f"{effects.max():.1f}",
+        "deff_above_one": f"{(effects > 1).mean():.0%}",
+    }

@@ -218,7 +218,8 @@ def threat_matrix(unit: str = "item") -> pd.DataFrame:
 
 @cache
 def convergence() -> pd.DataFrame:
-    return published(synthesis.convergence(salience_table()))
+    priorities = threats.prioritised(dimension_table("enforcement"), equivalents("code"))
+    return published(synthesis.convergence(salience_table(), priorities))
 
 
 @cache

@@ -80,10 +80,31 @@ def validate_zero_review(salience: pd.DataFrame, items: pd.DataFrame, path: Path
     if problems:
         return problems
     zero = zero_cells(salience, items)
+    family = dict(zip(coding.items()["item"], coding.items()["code"], strict=True))
+    dimension = dict(zip(coding.codes()["code"], coding.codes()["dimension"], strict=True))
     column = {f["name"]: i for i, f in enumerate(schema["fields"], start=1)}
+    first_row: dict[tuple, int] = {}
     for row_number, row in enumerate(read_rows(path), start=2):
         cell = (row["source_id"], row["code"], row["item"])
         named = f"{row['source_id']} × {row['item'] or row['code']}"
+        threat = dimension[row["code"]] == coding.THREATS
+        if threat and family.get(row["item"]) != row["code"]:
+            message = (
+                f"{row['item']} is not an item of {row['code']}" if row["item"] else f"{row['code']} needs an item"
+            )
+            problems.append(Problem(path, row_number, column["item"], message))
+            continue
+        if not threat and row["item"]:
+            problems.append(
+                Problem(path, row_number, column["item"], f"only threats codes take an item, not {row['code']}")
+            )
+            continue
+        if cell in first_row:
+            problems.append(
+                Problem(path, row_number, column["code"], f"{named} is reviewed twice (row {first_row[cell]})")
+            )
+            continue
+        first_row[cell] = row_number
         if row["decision"] == NOT_RAISED and cell not in zero:
             problems.append(
                 Problem(path, row_number, column["decision"], f"{named} is raised in the coding now; update the review")
@@ -104,3 +125,26 @@ def reviewed() -> dict[tuple[str, str, str], dict]:
 
 def audit_rows() -> pd.DataFrame:
     return pd.DataFrame(read_rows(STANCE_AUDIT))
+
+
+def review_rows() -> pd.DataFrame:
+    return pd.DataFrame(read_rows(ZERO_REVIEW))
+
+
+def figures() -> dict[str, object]:
+    """The numbers the method chapter quotes about the audit and the review."""
+    audit = audit_rows()
+    reviews = review_rows()
+    because = audit["checked_because"]
+    return {
+        "audit_checked": len(audit),
+        "audit_changed": int((audit["new_stance"] != audit["old_stance"]).sum()),
+        "audit_implements": int(because.str.contains("implements").sum()),
+        "audit_hr_endorses": int(because.str.contains("harm-reduction endorses").sum()),
+        "audit_contrast_words": int(because.str.contains("contrast").sum()),
+        "audit_contrasts": int((audit["contrast"] == "yes").sum()),
+        "audit_auditors_differed": int((audit["auditor_1"] != audit["auditor_2"]).sum()),
+        "review_cells": len(reviews),
+        "review_missed": int((reviews["decision"] == MISSED).sum()),
+        "review_confirmed": int((reviews["decision"] == NOT_RAISED).sum()),
+    }

@@ -28,8 +28,20 @@ STANCE_ORDER = ("endorses", "implements", "describes", "questions")
 LEVEL = 0.95
 BOOTSTRAP_SEED = 20261202
 BOOTSTRAP_DRAWS = 2000
-# How a stance reads in a count ("13 endorse, 5 describe").
-STANCE_VERB = {"endorses": "endorse", "implements": "implement", "describes": "describe", "questions": "question"}
+# How a stance reads in a count ("13 endorse, 5 describe"): (one sentence, several).
+STANCE_VERB = {
+    "endorses": ("endorses", "endorse"),
+    "implements": ("implements", "implement"),
+    "describes": ("describes", "describe"),
+    "questions": ("questions", "question"),
+}
+# For a threat, a stance is about the threat itself: presented as real, only named, or doubted.
+THREAT_VERB = {
+    "endorses": ("affirms it", "affirm it"),
+    "describes": ("only names it", "only name it"),
+    "questions": ("doubts it", "doubt it"),
+    "implements": ("implements", "implement"),
+}
 
 
 @dataclass(frozen=True)
@@ -207,10 +219,20 @@ def difference(boot: Bootstrap, a: tuple[str, str], b: tuple[str, str]) -> tuple
 
 
 def stance_mix(row) -> str:
-    """'25 sentences: 13 endorse, 5 describe, 7 question' (stances with no sentence left out)."""
-    parts = [f"{n} {STANCE_VERB[s] if n > 1 else s}" for s in STANCE_ORDER if (n := getattr(row, s))]
+    """How a cell's sentences split by stance: '25 sentences: 13 endorse, 5 describe,
+    7 question'; '4 sentences: all endorse'; '1 sentence: describes'. For a threat the
+    stance is about the threat: '15 sentences: all affirm it'."""
+    verbs = THREAT_VERB if getattr(row, "dimension", "") == "threats" else STANCE_VERB
+    counts = {s: n for s in STANCE_ORDER if (n := getattr(row, s))}
     noun = "sentence" if row.sentences == 1 else "sentences"
-    return f"{row.sentences} {noun}: " + ", ".join(parts) if parts else f"{row.sentences} {noun}"
+    if not counts:
+        return f"{row.sentences} {noun}"
+    if len(counts) == 1:
+        (stance,) = counts
+        return (
+            f"1 {noun}: {verbs[stance][0]}" if row.sentences == 1 else f"{row.sentences} {noun}: all {verbs[stance][1]}"
+        )
+    return f"{row.sentences} {noun}: " + ", ".join(f"{n} {verbs[s][n > 1]}" for s, n in counts.items())
 
 
 def body_ids() -> set[str]:

@@ -17,18 +17,22 @@ SHARED, CONTESTED, DISTINCT = (
 PATTERNS = (SHARED, CONTESTED, DISTINCT)
 
 
-def convergence(salience: pd.DataFrame) -> pd.DataFrame:
+def convergence(salience: pd.DataFrame, also_raised: dict[str, set[str]] | None = None) -> pd.DataFrame:
     """Themes (codes) on which the sources agree or differ, one row per theme × source.
 
     A theme is *contested* when one source mostly supports it (more sentences
     endorse or implement it than question it) and another mostly questions it,
     *shared* when every source raises it, and
     *distinct* when only one source raises it. Other themes are left out.
+    ``also_raised`` gives, per code, sources that raise the same thing another way (a
+    threat as an enforcement priority): they count as raising it, so a threat is not
+    called distinct to one source when others make it a priority.
     """
+    also_raised = also_raised or {}
     n_sources = salience["source_id"].nunique()
     rows = []
-    for _code, mine in salience.groupby("code", sort=False):
-        raised = mine[mine["sentences"] > 0]
+    for code, mine in salience.groupby("code", sort=False):
+        raised = mine[(mine["sentences"] > 0) | mine["source_id"].isin(also_raised.get(code, set()))]
         support = raised["endorses"] + raised["implements"]
         supporters = set(raised[support > raised["questions"]]["source_id"])
         questioners = set(raised[raised["questions"] > support]["source_id"])

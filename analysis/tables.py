@@ -119,11 +119,16 @@ def sample_table(sample: pd.DataFrame) -> pd.DataFrame:
 
 
 def reliability_table(reliability: pd.DataFrame) -> pd.DataFrame:
-    dims = reliability[reliability["level"] == "dimension"]
+    """Alpha per dimension (and, where coded, on the threat items) for every round, newest first."""
+    dims = reliability[reliability["level"] != "code"]
     return present(
         dims,
         {
-            "Dimension": lambda t: t["dimension"].map(DIMENSION_LABELS),
+            "Round": "round",
+            "Dimension": lambda t: [
+                DIMENSION_LABELS[d] + (": named items" if level == "items" else "")
+                for d, level in zip(t["dimension"], t["level"], strict=True)
+            ],
             "Sentences": "sentences",
             "Units (sentence × code)": "units",
             "Coded by first": "first_coder_positives",
@@ -131,16 +136,18 @@ def reliability_table(reliability: pd.DataFrame) -> pd.DataFrame:
             "Coded by both": "agreed_positives",
             "α": lambda t: t["alpha"].map(_alpha),
             "Reading": "reading",
-            "Stance α (units)": lambda t: (
-                t["stance_alpha"].map(_alpha) + " (" + t["stance_units"].astype(int).astype(str) + ")"
-            ),
+            "Stance α (units)": lambda t: [
+                "" if units is pd.NA else f"{_alpha(alpha)} ({units})"
+                for alpha, units in zip(t["stance_alpha"], t["stance_units"], strict=True)
+            ],
         },
     )
 
 
 def code_reliability_table(reliability: pd.DataFrame, min_positives: int = 3) -> pd.DataFrame:
-    """Per-code alpha, for codes that at least one coder used ``min_positives`` times in the sample."""
-    rows = reliability[reliability["level"] == "code"]
+    """Per-code alpha of the latest round, for codes that at least one coder used
+    ``min_positives`` times in the sample."""
+    rows = reliability[(reliability["level"] == "code") & (reliability["round"] == reliability["round"].iloc[0])]
     rows = rows[rows[["first_coder_positives", "second_coder_positives"]].max(axis=1) >= min_positives]
     return present(
         rows,
@@ -178,6 +185,80 @@ def errata_table() -> pd.DataFrame:
 
 def adjudication_table(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"Settled": summary["decision"], "Disagreements": summary["disagreements"]})
+
+
+def _sentence_changes(frame: pd.DataFrame, old: str, new: str, why: str, from_appendix: bool) -> pd.DataFrame:
+    """Changed codings, each sentence linked to its reader page."""
+    from analysis import corpus, results
+
+    prefix = "../" if from_appendix else ""
+    return present(
+        frame,
+        {
+            "Sentence": "sentence_id",
+            "Sentence url": lambda t: [prefix + results.reader_url(corpus.document_of(s), s) for s in t["sentence_id"]],
+            "Code": lambda t: [
+                f"{c} ({i})" if i else c for c, i in zip(t["code"], t.get("item", [""] * len(t)), strict=True)
+            ],
+            "Was": old,
+            "Now": new,
+            "Why": why,
+        },
+    )
+
+
+def audit_changes(audit: pd.DataFrame) -> pd.DataFrame:
+    """The stance audit's changes: each sentence, code, old and new stance, and why (rule: reason)."""
+    changed = audit[audit["new_stance"] != audit["old_stance"]]
+    changed = changed.assign(why=changed["rule"] + ": " + changed["reason"])
+    return _sentence_changes(changed, "old_stance", "new_stance", "why", from_appendix=False)
+
+
+def review_summary(reviews: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Per source: 'not raised' cells reviewed, confirmed, and found missed."""
+    from analysis import review
+
+    label = dict(zip(sources["source_id"], sources["source"], strict=True))
+    rows = []
+    for source_id in sources["source_id"]:
+        mine = reviews[reviews["source_id"] == source_id]
+        rows.append(
+            {
+                "Source": label[source_id],
+                "Cells reviewed": len(mine),
+                "Not raised, confirmed": int((mine["decision"] == review.NOT_RAISED).sum()),
+                "Missed, now coded": int((mine["decision"] == review.MISSED).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+KEY_FINDING = "key finding"
+
+
+def edition_changes(changes: pd.DataFrame) -> pd.DataFrame:
+    """The 'What changed' table: every score, ordering and threat list that differs from
+    the previous edition (key findings, being prose, are listed apart)."""
+    short = changes[changes["kind"] != KEY_FINDING]
+    return present(short, {"Kind": "kind", "Finding": "what", "Was": "old", "Now": "new", "Why": "why"})
+
+
+def key_finding_changes(changes: pd.DataFrame) -> HTML:
+    """Each key finding that changed, old and new text one under the other (escaped)."""
+    import html
+
+    rows = changes[changes["kind"] == KEY_FINDING]
+    items = [
+        f"<dt>{html.escape(r.what.capitalize())}</dt><dd><p><strong>Was:</strong> {html.escape(r.old)}</p>"
+        f"<p><strong>Now:</strong> {html.escape(r.new)}</p><p><em>Why:</em> {html.escape(r.why)}</p></dd>"
+        for r in rows.itertuples()
+    ]
+    return HTML('<dl class="key-finding-changes">' + "".join(items) + "</dl>" if items else "<p>None.</p>")
+
+
+def coding_changes(changes: pd.DataFrame) -> pd.DataFrame:
+    """Every coded (sentence, code) that changed since the previous edition, and why."""
+    return _sentence_changes(changes, "old", "new", "why", from_appendix=True)
 
 
 def html_list(items: list[str]) -> HTML:
@@ -342,8 +423,8 @@ def enforcement_top(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
 
 def index_levels(book: dict) -> pd.DataFrame:
     """tbl-index-levels: what each indicator score means, and the questions rule."""
-    rows = [{"Score": level["score"], "Meaning": level["meaning"]} for level in book["levels"]]
-    rows.append({"Score": -book["questions_penalty"], "Meaning": book["questions_rule"]})
+    rows = [{"Score": str(level["score"]), "Meaning": level["meaning"]} for level in book["levels"]]
+    rows.append({"Score": f"−{book['questions_penalty']} (adjustment)", "Meaning": book["questions_rule"]})
     return pd.DataFrame(rows)
 
 
@@ -358,7 +439,7 @@ def index_rubric(index: dict, codes: pd.DataFrame) -> pd.DataFrame:
                 "Codes": "; ".join(label[c] for c in i["codes"]),
                 "Codes url": f"appendix/codebook.html#code-{i['codes'][0]}",
                 "Weight": i["weight"],
-                "Share of the index": f"{i['weight'] / total:.0%}",
+                "Share of the index": f"{i['weight']} of {total} ({i['weight'] / total:.1%})",
             }
             for i in index["indicators"]
         ]
@@ -368,7 +449,9 @@ def index_rubric(index: dict, codes: pd.DataFrame) -> pd.DataFrame:
 def index_scores_grid(scores: pd.DataFrame) -> pd.DataFrame:
     """tbl-hr-scores and tbl-enforcement-scores: every indicator's score per source, each linked to its quotes."""
     table = scores.rename(columns={"indicator_label": "short"})
-    return _wide(table, "indicator", "Indicator", lambda r: f"{r.score} {r.score_meaning.lower()}")
+    return _wide(
+        table, "indicator", "Indicator", lambda r: f"{r.score} ({r.score_meaning[0].lower()}{r.score_meaning[1:]})"
+    )
 
 
 def rank_stability(table: pd.DataFrame) -> pd.DataFrame:
@@ -385,9 +468,7 @@ def rank_stability(table: pd.DataFrame) -> pd.DataFrame:
 
 def order_robustness(pairs: pd.DataFrame, settings: dict) -> pd.DataFrame:
     """tbl-order-robustness: for each pair of sources, how often the higher stays higher
-    under each scoring rule, and in words what a fragile ordering rests on."""
-    from analysis import indices
-
+    under each scoring rule (the chapter says in words what a fragile ordering rests on)."""
     out = pd.DataFrame(
         {
             "Index": pairs["index_label"],
@@ -402,10 +483,6 @@ def order_robustness(pairs: pd.DataFrame, settings: dict) -> pd.DataFrame:
             lambda v: f"{v:.1%}"
         )
     out["Robust"] = pairs["robust"].map({True: "robust", False: "not robust"})
-    out["What it rests on"] = [
-        "every rule and nearly every weighting" if p.robust else indices.dependency(p, settings)
-        for p in pairs.itertuples()
-    ]
     return out
 
 

@@ -27,13 +27,20 @@ Partnership working with health services has grown. Nitazenes are a growing dang
 """
 
 
-# The new text's coding, one code per sentence: (quote, code, stance) by sentence.
+# The new text's coding, one code per sentence: (quote, code, item, stance) by sentence.
 CODING = {
-    "p002-s01": ("Officers now carry naloxone on every shift.", "hr_naloxone", "implements"),
-    "p002-s02": ("Organised crime groups run county lines into the towns.", "thr_exploitation_vulnerable", "endorses"),
-    "p003-s01": ("Partnership working with health services has grown.", "enf_partnerships", "endorses"),
-    "p003-s02": ("Nitazenes are a growing danger in the region.", "thr_opioids", "endorses"),
+    "p002-s01": ("Officers now carry naloxone on every shift.", "hr_naloxone", "", "implements"),
+    "p002-s02": (
+        "Organised crime groups run county lines into the towns.",
+        "thr_exploitation_vulnerable",
+        "county_lines",
+        "endorses",
+    ),
+    "p003-s01": ("Partnership working with health services has grown.", "enf_partnerships", "", "endorses"),
+    "p003-s02": ("Nitazenes are a growing danger in the region.", "thr_opioids", "nitazenes", "endorses"),
 }
+RELIABILITY = Path("data/coding/reliability")
+CURRENT_ROUND = RELIABILITY / "round-2"  # protocol.yaml: the latest round, coded with codebook 2.0.0
 
 
 def run(project: Path, *arguments: str) -> subprocess.CompletedProcess:
@@ -57,11 +64,13 @@ def append_rows(path: Path, rows: list[list[str]]) -> None:
         csv.writer(handle, lineterminator=ending).writerows(rows)
 
 
-def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path):
-    project = copy_project(tmp_path / "project")
+def add_and_code(project: Path, tmp_path: Path) -> None:
+    """Steps 1 to 3 of the README's "Add a source", for a new source (ZY-2025) and a second
+    document of a listed one (CA-2021) with the same text: add, code every sentence, draw
+    the sample rows and code them in the latest round, both coders agreeing with the
+    final coding (so nothing is to be adjudicated)."""
     metadata = project / "data" / "sources" / "sources.yaml"
     before = metadata.read_text(encoding="utf-8")
-    sample_before = (project / "data/coding/reliability/sample.csv").read_text(encoding="utf-8")
     text_file = tmp_path / "review.txt"
     text_file.write_text(NEW_TEXT, encoding="utf-8")
 
@@ -83,27 +92,65 @@ def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path)
     assert "CA-2021-p001-s01" in listed and "ZY-2025-p001-s01" in listed
 
     annotations = [
-        [doc, quote, "", "", code, stance, "A", ""]
+        [doc, quote, "", "", code, item, stance, "A", ""]
         for doc in ("ZY-2025", "CA-2021")
-        for quote, code, stance in CODING.values()
+        for quote, code, item, stance in CODING.values()
     ]
     append_rows(project / "data/coding/annotations.csv", annotations)
+    # CA's reviewed 'not raised' cells that CA-2021 now raises (nitazenes, county lines)
+    # would be stale reviews: the review of a cell the coding raises is taken out.
+    raised = {("CA", code, item) for _, code, item, _ in CODING.values()}
+    review = project / "data/coding/zero_review.csv"
+    with review.open(encoding="utf-8", newline="") as handle:
+        reviews = list(csv.reader(handle))
+    kept = [row for row in reviews if tuple(row[:3]) not in raised]
+    assert len(kept) < len(reviews)
+    with review.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(kept)
     for document_id in ("ZY-2025", "CA-2021"):
         drawn = run(project, "sample", document_id)
         assert drawn.returncode == 0, drawn.stderr
         rows = [line.split(",") for line in drawn.stdout.splitlines()]
         assert rows and all(doc == document_id for _, doc in rows)
-        append_rows(project / "data/coding/reliability/sample.csv", rows)
+        append_rows(project / RELIABILITY / "sample.csv", rows)
         coded = []  # both coders agree with the final coding on the sampled sentences
         for sentence_id, _ in rows:
             mine = CODING.get(sentence_id.removeprefix(document_id + "-"))
-            coded.append([sentence_id, mine[1], mine[2], ""] if mine else [sentence_id, "", "", ""])
+            coded.append([sentence_id, mine[1], mine[2], mine[3], ""] if mine else [sentence_id, "", "", "", ""])
         for name in ("first_coding.csv", "second_coding.csv"):
-            append_rows(project / "data/coding/reliability" / name, coded)
+            append_rows(project / CURRENT_ROUND / name, coded)
+
+
+def test_a_new_source_needs_second_coding_in_the_latest_round_only(tmp_path):
+    """The README asks for the new sample rows to be coded in the latest round; an earlier
+    round records the codebook it tested on the documents of its day, and is not recoded
+    when a source is added. Then validate passes and no other document's sample moved."""
+    project = copy_project(tmp_path / "project", ("analysis", "data"))
+    sample_before = (project / RELIABILITY / "sample.csv").read_text(encoding="utf-8")
+    add_and_code(project, tmp_path)
     checked = run(project, "validate")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    sample_after = (project / "data/coding/reliability/sample.csv").read_text(encoding="utf-8")
+    assert "all data checks passed" in checked.stdout
+    sample_after = (project / RELIABILITY / "sample.csv").read_text(encoding="utf-8")
     assert sample_after.startswith(sample_before), "no other document's sample moved"
+    # Step 4: the new source's 'not raised' cells await review, and only those. ZY raises
+    # 2 of the 25 enforcement and harm-reduction codes (14 + 11) and 2 of the 29 threat
+    # items, so 23 + 27 = 50 cells; every other source's are reviewed.
+    unreviewed = run(project, "unreviewed")
+    assert unreviewed.returncode == 0, unreviewed.stderr
+    *cells, count = unreviewed.stdout.splitlines()
+    assert count == "[analysis] 50 'not raised' cell(s) not yet reviewed"
+    assert len(cells) == 50 and all(line.startswith("ZY\t") for line in cells)
+    assert "ZY\thr_diversion\t\tcandidates: " in unreviewed.stdout
+    assert "ZY\tthr_opioids\tfentanyl\tcandidates: " in unreviewed.stdout
+    assert "ZY\thr_naloxone\t" not in unreviewed.stdout
+
+
+def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path):
+    project = copy_project(tmp_path / "project")
+    add_and_code(project, tmp_path)
+    checked = run(project, "validate")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
     built = subprocess.run(
         ["make", "--no-print-directory", "book", f"PY={sys.executable}", "INSTALLED="],

@@ -19,9 +19,12 @@ from tests.conftest import add_synthetic_source, copy_project
 
 pytestmark = pytest.mark.subprocess
 
-ANNOTATIONS = "data/coding/annotations.csv"
-ADJUDICATION = "data/coding/reliability/adjudication.csv"
-SECOND_CODING = "data/coding/reliability/second_coding.csv"
+ANNOTATIONS = "data/coding/annotations.csv"  # document_id,quote,prefix,suffix,code,item,stance,coder,note
+ADJUDICATION = "data/coding/reliability/round-2/adjudication.csv"  # the current round
+EARLIER_ADJUDICATION = "data/coding/reliability/round-1/adjudication.csv"
+SECOND_CODING = "data/coding/reliability/round-2/second_coding.csv"
+STANCE_AUDIT = "data/coding/stance_audit.csv"
+ZERO_REVIEW = "data/coding/zero_review.csv"
 SOURCES = "data/sources/sources.yaml"
 CODEBOOK = "data/coding/codebook.yaml"
 RUBRICS = "data/coding/rubrics.yaml"
@@ -85,7 +88,8 @@ def replace_line(project: Path, name: str, old: str, new: str) -> tuple[str, int
 
 
 def malformed_csv(p):
-    return append_line(p, ANNOTATIONS, "CA-2019,opioid crisis,,,thr_opioids,endorses,A,,an extra cell,and another")
+    line = "CA-2019,opioid crisis,,,thr_opioids,heroin_opioids,endorses,A,,an extra cell,and another"
+    return append_line(p, ANNOTATIONS, line)
 
 
 def unknown_code(p):
@@ -123,12 +127,22 @@ def empty_file(p):
 
 def missing_column(p):
     rows = read_table(p / ANNOTATIONS)
-    write_table(p / ANNOTATIONS, [row[:5] + row[6:] for row in rows])
+    write_table(p / ANNOTATIONS, [row[:6] + row[7:] for row in rows])  # the stance column
     return ANNOTATIONS, None
 
 
 def wrong_stance(p):
-    return set_cell(p, ANNOTATIONS, 2, 6, "supports")
+    return set_cell(p, ANNOTATIONS, 2, 7, "supports")
+
+
+def threat_without_item(p):
+    assert read_table(p / ANNOTATIONS)[1][4].startswith("thr_")
+    return set_cell(p, ANNOTATIONS, 2, 6, "")
+
+
+def item_of_another_family(p):
+    assert read_table(p / ANNOTATIONS)[1][4] != "thr_cocaine"
+    return set_cell(p, ANNOTATIONS, 2, 6, "cocaine")
 
 
 def sha256_mismatch(p):
@@ -148,10 +162,33 @@ def malformed_codebook_yaml(p):
 
 
 def adjudication_disagrees(p):
+    """The current round's first decision changed to the other coder's stance (columns:
+    sentence_id, code, item, first, second, decision, reason)."""
     rows = read_table(p / ADJUDICATION)
-    decision = rows[1][4]
-    other = rows[1][2] if decision == rows[1][3] else rows[1][3]
-    return set_cell(p, ADJUDICATION, 2, 5, other)
+    decision = rows[1][5]
+    other = rows[1][3] if decision == rows[1][4] else rows[1][4]
+    return set_cell(p, ADJUDICATION, 2, 6, other)
+
+
+def earlier_round_misrecorded(p):
+    """An earlier round is still checked for its own consistency: its first row records a
+    coder's stance the codings do not have."""
+    rows = read_table(p / EARLIER_ADJUDICATION)
+    first = rows[1][3]
+    return set_cell(p, EARLIER_ADJUDICATION, 2, 4, "questions" if first != "questions" else "describes")
+
+
+def audited_stance_not_kept(p):
+    """The audit's first decision changed: annotations.csv no longer has it."""
+    rows = read_table(p / STANCE_AUDIT)
+    return set_cell(p, STANCE_AUDIT, 2, 7, "questions" if rows[1][6] != "questions" else "describes")
+
+
+def missed_cell_still_at_zero(p):
+    """A cell reviewed as 'not raised' (still at zero) relabelled 'missed'."""
+    rows = read_table(p / ZERO_REVIEW)
+    assert rows[1][4] == "not raised"
+    return set_cell(p, ZERO_REVIEW, 2, 5, "missed")
 
 
 CORRUPTIONS = [
@@ -165,10 +202,15 @@ CORRUPTIONS = [
     empty_file,
     missing_column,
     wrong_stance,
+    threat_without_item,
+    item_of_another_family,
     sha256_mismatch,
     malformed_rubric_yaml,
     malformed_codebook_yaml,
     adjudication_disagrees,
+    earlier_round_misrecorded,
+    audited_stance_not_kept,
+    missed_cell_still_at_zero,
 ]
 
 
@@ -196,8 +238,9 @@ def test_bad_input_fails_located_and_leaves_the_previous_site(tmp_path, corrupt)
 
 
 def crlf(p):
-    path = p / ANNOTATIONS
-    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    for name in (ANNOTATIONS, STANCE_AUDIT, ZERO_REVIEW):
+        path = p / name
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
 
 
 def lf(p):
@@ -206,7 +249,7 @@ def lf(p):
 
 
 def byte_order_mark(p):
-    for name in (ANNOTATIONS, ADJUDICATION, SOURCES, RUBRICS):
+    for name in (ANNOTATIONS, ADJUDICATION, EARLIER_ADJUDICATION, STANCE_AUDIT, ZERO_REVIEW, SOURCES, RUBRICS):
         path = p / name
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
 
@@ -259,8 +302,8 @@ def test_markup_in_a_quote_or_note_renders_as_text(tmp_path):
     add_synthetic_source(project, "ZX", "Hostile Region", HOSTILE_TEXT)
     note = '<img src=x onerror=alert("note")>'
     rows = [
-        ["ZX-2025", '<script>alert("quote")</script>', "", "", "thr_opioids", "endorses", "A", note],
-        ["ZX-2025", '<img src=x onerror=alert("quote")>', "", "", "hr_principle", "endorses", "A", note],
+        ["ZX-2025", '<script>alert("quote")</script>', "", "", "thr_opioids", "fentanyl", "endorses", "A", note],
+        ["ZX-2025", '<img src=x onerror=alert("quote")>', "", "", "hr_principle", "", "endorses", "A", note],
     ]
     with (project / ANNOTATIONS).open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)

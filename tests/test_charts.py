@@ -3,6 +3,8 @@
 import json
 import re
 
+import pytest
+
 from analysis import charts, corpus, exhibits
 
 
@@ -15,8 +17,11 @@ def test_sources_chart_has_one_bar_per_document_and_a_description():
         assert f"{row.document_id} ({row.source}, {row.reference_year}): {row.words} words" in spec["description"]
 
 
-def test_embed_html_is_deterministic_static_svg_with_relative_evidence_links():
-    spec = exhibits.registry()["fig-enforcement-heatmap"].make().to_dict()
+@pytest.mark.parametrize("label", ["fig-enforcement-heatmap", "fig-threat-timeline"])
+def test_embed_html_is_deterministic_static_svg_with_relative_evidence_links(label):
+    """Every linked mark is drawn as a link to its row's evidence: the timeline's rings
+    (threats named only as an enforcement priority) as well as its dots."""
+    spec = exhibits.registry()[label].make().to_dict()
     first, second = charts.embed_html(spec), charts.embed_html(json.loads(json.dumps(spec)))
     assert first == second
     svg = first[first.index("<svg") : first.index("</svg>")]

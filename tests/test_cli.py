@@ -19,17 +19,18 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import citation, cli, coding, corpus, indices, measures, pdf, reader
+from analysis import citation, cli, coding, corpus, editions, indices, measures, pdf, reader, results, review
 from analysis import export as package
-from analysis.paths import CODING_DIR, SOURCES_METADATA
+from analysis.datafiles import read_rows
+from analysis.paths import CODING_DIR, ROOT, SOURCES_METADATA
 
 TESTS = Path(__file__).resolve().parent
 KNOWN_IDS = [
     d["id"] for s in yaml.safe_load(SOURCES_METADATA.read_text(encoding="utf-8"))["sources"] for d in s["documents"]
 ]
 UNKNOWN = f"unknown document 'XX-1'; known: {', '.join(KNOWN_IDS)}"
-HEADER = "document_id,quote,prefix,suffix,code,stance,coder,note\n"
-GOOD = "CE-2024,AI can monitor and predict the emergence of designer drugs,,,enf_technology_tools,endorses,A,\n"
+HEADER = "document_id,quote,prefix,suffix,code,item,stance,coder,note\n"
+GOOD = "CE-2024,AI can monitor and predict the emergence of designer drugs,,,enf_technology_tools,,endorses,A,\n"
 STRICT = ["-W", "-n", "--keep-going"]
 
 
@@ -62,7 +63,7 @@ def test_progress_prints_a_tagged_line_and_flushes(monkeypatch):
 
 # --- main: parser and dispatch ----------------------------------------------------------------
 
-SUBCOMMANDS = {
+SUBCOMMANDS = {  # each subcommand with its help text (for the newer ones, a part of it)
     "build": "build the site into _build/html (strict)",
     "validate": "check all data; print file:row:column: message lines",
     "export": "write the data package (datapackage.json + CSV) into DIR",
@@ -70,6 +71,8 @@ SUBCOMMANDS = {
     "suggest": "keyword-coder candidate codes for one document",
     "add-source": "add a document: copy its text, write its metadata, list it",
     "sample": "the reliability sample rows (sample.csv) of one document",
+    "unreviewed": "zero_review.csv",
+    "snapshot": "data/editions/",
 }
 
 
@@ -91,7 +94,7 @@ def test_top_level_help_lists_every_subcommand_with_its_help(wide, capsys):
     assert out.startswith(f"usage: python -m analysis [-h] {{{','.join(SUBCOMMANDS)}}} ...\n")
     assert "\nCommand line: ``python -m analysis build | validate | export DIR | add-source FILE | " in out
     for name, text in SUBCOMMANDS.items():
-        assert re.search(rf"^    {re.escape(name)} +{re.escape(text)}$", out, flags=re.MULTILINE), (name, out)
+        assert re.search(rf"^    {re.escape(name)} +.*{re.escape(text)}", out, flags=re.MULTILINE), (name, out)
 
 
 def test_subcommand_help_texts(wide, capsys):
@@ -104,7 +107,7 @@ def test_subcommand_help_texts(wide, capsys):
     assert export.startswith("usage: python -m analysis export [-h] directory\n")
     for name in ("suggest", "sample"):
         assert help_of(capsys, name).startswith(f"usage: python -m analysis {name} [-h] document_id\n")
-    for name in ("build", "sentences"):
+    for name in ("build", "sentences", "unreviewed", "snapshot"):
         assert help_of(capsys, name).startswith(f"usage: python -m analysis {name} [-h]\n")
     add = " ".join(help_of(capsys, "add-source").split())
     assert add.startswith(
@@ -150,7 +153,18 @@ def recorders(monkeypatch):
 
         return record
 
-    for number, name in enumerate(("build", "validate", "export", "list_sentences", "suggest", "sample", "add_source")):
+    names = (
+        "build",
+        "validate",
+        "export",
+        "list_sentences",
+        "suggest",
+        "sample",
+        "add_source",
+        "unreviewed",
+        "snapshot",
+    )
+    for number, name in enumerate(names):
         monkeypatch.setattr(cli, name, recorder(name, 10 + number))
     return calls
 
@@ -165,6 +179,8 @@ def recorders(monkeypatch):
         (["sentences"], ("list_sentences", ()), 13),
         (["suggest", "DU-2020"], ("suggest", ("DU-2020",)), 14),
         (["sample", "CA-2019"], ("sample", ("CA-2019",)), 15),
+        (["unreviewed"], ("unreviewed", ()), 17),
+        (["snapshot"], ("snapshot", ()), 18),
     ],
 )
 def test_main_dispatches_each_command(recorders, argv, expected, code):
@@ -269,13 +285,14 @@ def test_commands_with_an_argument_need_it(recorders, capsys, name):
 
 VALIDATING = "[analysis] validating sources, codebook, rubrics, errata and annotations"
 RELIABILITY = "[analysis] validating the reliability sample, codings and adjudication"
+REVIEW = "[analysis] validating the stance audit and the review of 'not raised' cells"
 PASSED = "[analysis] all data checks passed"
-STAGES = ("sources", "codebook", "errata", "rubrics", "annotations", "reliability")
+STAGES = ("sources", "codebook", "errata", "rubrics", "annotations", "reliability", "stance_audit", "zero_review")
 
 
 def test_validate_passes_on_the_project_data(capsys):
     assert cli.validate() == 0
-    assert lines(capsys) == [VALIDATING, RELIABILITY, PASSED]
+    assert lines(capsys) == [VALIDATING, RELIABILITY, REVIEW, PASSED]
 
 
 def test_validate_a_bad_annotations_file_names_the_cell(tmp_path, capsys):
@@ -288,11 +305,25 @@ def test_validate_a_bad_annotations_file_names_the_cell(tmp_path, capsys):
     assert out[2:] == ["[analysis] 1 problem(s) found"]
 
 
+def test_validate_a_threats_row_without_its_item_names_the_item_cell(tmp_path, capsys):
+    path = tmp_path / "annotations.csv"
+    row = "CE-2024,Captagon has emerged as a significant problem,,,thr_methamphetamine,,endorses,A,\n"
+    path.write_text(HEADER + row, encoding="utf-8")
+    assert cli.validate(path) == 1
+    assert lines(capsys) == [
+        VALIDATING,
+        f"{path}:2:6: thr_methamphetamine needs one of its items",
+        "[analysis] 1 problem(s) found",
+    ]
+
+
 @pytest.fixture
 def checks(monkeypatch):
-    """Every check validate runs, replaced by a recorder; problems[stage] makes it fail."""
+    """Every check validate runs, replaced by a recorder; problems[stage] makes it fail.
+    The review of 'not raised' cells is given the salience and item tables (stand-ins here)."""
     calls, problems = [], {}
     codes = pd.DataFrame({"code": ["a_code"]})
+    salience, items = pd.DataFrame({"salience": [1]}), pd.DataFrame({"items": [1]})
 
     def fake(stage):
         def check(*args):
@@ -308,7 +339,11 @@ def checks(monkeypatch):
     monkeypatch.setattr(indices, "validate_rubrics", fake("rubrics"))
     monkeypatch.setattr(coding, "validate_annotations", fake("annotations"))
     monkeypatch.setattr(coding, "validate_reliability", fake("reliability"))
-    return SimpleNamespace(calls=calls, problems=problems, codes=codes)
+    monkeypatch.setattr(review, "validate_stance_audit", fake("stance_audit"))
+    monkeypatch.setattr(review, "validate_zero_review", fake("zero_review"))
+    monkeypatch.setattr(results, "salience_table", lambda: salience)
+    monkeypatch.setattr(results, "item_table", lambda: items)
+    return SimpleNamespace(calls=calls, problems=problems, codes=codes, salience=salience, items=items)
 
 
 def test_validate_runs_every_check_in_order(checks, capsys):
@@ -318,12 +353,15 @@ def test_validate_runs_every_check_in_order(checks, capsys):
     assert arguments["rubrics"][0] is checks.codes
     assert arguments["annotations"] == (coding.ANNOTATIONS,)
     assert arguments["sources"] == arguments["codebook"] == arguments["errata"] == arguments["reliability"] == ()
-    assert lines(capsys) == [VALIDATING, RELIABILITY, PASSED]
+    assert arguments["stance_audit"] == ()
+    salience, items = arguments["zero_review"]
+    assert salience is checks.salience and items is checks.items
+    assert lines(capsys) == [VALIDATING, RELIABILITY, REVIEW, PASSED]
 
 
-def test_validate_of_another_annotations_file_skips_the_reliability_checks(checks, capsys, tmp_path):
+def test_validate_of_another_annotations_file_skips_the_reliability_and_review_checks(checks, capsys, tmp_path):
     assert cli.validate(tmp_path / "mine.csv") == 0
-    assert [stage for stage, _ in checks.calls] == list(STAGES[:-1])
+    assert [stage for stage, _ in checks.calls] == list(STAGES[:5])
     assert dict(checks.calls)["annotations"] == (tmp_path / "mine.csv",)
     assert lines(capsys) == [VALIDATING, PASSED]
 
@@ -336,15 +374,24 @@ def test_validate_of_another_annotations_file_skips_the_reliability_checks(check
         ("errata", STAGES[:3]),
         ("rubrics", STAGES[:4]),
         ("annotations", STAGES[:5]),
-        ("reliability", STAGES),
+        ("reliability", STAGES[:6]),
+        ("stance_audit", STAGES),  # the audit and the review run together
+        ("zero_review", STAGES),
     ],
 )
 def test_a_problem_stops_the_later_checks(checks, capsys, failing, ran):
     checks.problems[failing] = [f"data/{failing}:3:4: broken"]
     assert cli.validate() == 1
     assert [stage for stage, _ in checks.calls] == list(ran)
-    expected = [VALIDATING, *([RELIABILITY] if failing == "reliability" else [])]
+    expected = [VALIDATING, *([RELIABILITY] if len(ran) > 5 else []), *([REVIEW] if len(ran) > 6 else [])]
     assert lines(capsys) == [*expected, f"data/{failing}:3:4: broken", "[analysis] 1 problem(s) found"]
+
+
+def test_both_review_checks_report_together(checks, capsys):
+    checks.problems["stance_audit"] = ["audit:2:7: one"]
+    checks.problems["zero_review"] = ["review:3:5: two"]
+    assert cli.validate() == 1
+    assert lines(capsys)[-3:] == ["audit:2:7: one", "review:3:5: two", "[analysis] 2 problem(s) found"]
 
 
 def test_every_problem_is_printed_and_counted(checks, capsys):
@@ -475,6 +522,85 @@ def test_sentences_lists_every_sentence_with_its_kind(capsys):
     assert cli.list_sentences() == 0
     out = lines(capsys)
     assert out == [f"{r['sentence_id']}\t{r['kind']}\t{text[r['sentence_id']]}" for r in pinned]
+
+
+# --- unreviewed and snapshot ----------------------------------------------------------------------
+
+
+def test_unreviewed_lists_nothing_when_every_not_raised_cell_is_reviewed(capsys):
+    """The project's zero_review.csv reviews all of its 'not raised' cells."""
+    assert cli.unreviewed() == 0
+    assert lines(capsys) == ["[analysis] 0 'not raised' cell(s) not yet reviewed"]
+
+
+DROPPED = {("CH", "enf_online_enforcement", ""), ("CH", "thr_methamphetamine", "captagon")}
+
+
+def test_unreviewed_lists_each_cell_without_a_review_with_its_source_candidates(tmp_path, monkeypatch, capsys):
+    """Two rows dropped from a copy of zero_review.csv: CH × enf_online_enforcement and
+    CH × Captagon (thr_methamphetamine). The keyword coder (a stand-in) proposes the code
+    in a CH sentence, in a CA sentence (another source) and another code in CH; only the
+    first is a candidate. Cells in sorted order; no candidate is 'none'."""
+    rows = read_rows(review.ZERO_REVIEW)
+    kept = [r for r in rows if (r["source_id"], r["code"], r["item"]) not in DROPPED]
+    assert len(kept) == len(rows) - 2
+    path = tmp_path / "zero_review.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(kept)
+    monkeypatch.setattr(review, "ZERO_REVIEW", path)
+    candidates = pd.DataFrame(
+        [
+            ("CH-2013b-p009-s01", "enf_online_enforcement"),
+            ("CA-2019-p005-s01", "enf_online_enforcement"),
+            ("CH-2013a-p016-s01", "thr_synthetic_production"),
+        ],
+        columns=["sentence_id", "code"],
+    )
+    monkeypatch.setattr(measures, "keyword_coding", lambda codes: candidates)
+    assert cli.unreviewed() == 0
+    assert lines(capsys) == [
+        "CH\tenf_online_enforcement\t\tcandidates: CH-2013b-p009-s01",
+        "CH\tthr_methamphetamine\tcaptagon\tcandidates: none",
+        "[analysis] 2 'not raised' cell(s) not yet reviewed",
+    ]
+
+
+@pytest.fixture
+def editions_in(tmp_path, monkeypatch) -> Path:
+    """Editions kept under tmp_path/data/editions, tmp_path standing for the project root."""
+    monkeypatch.setattr(cli, "ROOT", tmp_path)
+    monkeypatch.setattr(editions, "EDITIONS_DIR", tmp_path / "data" / "editions")
+    return tmp_path / "data" / "editions"
+
+
+def test_snapshot_stops_when_validation_fails(editions_in, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "validate", lambda *args: 1)
+    assert cli.snapshot() == 1
+    assert lines(capsys) == ["[analysis] snapshot stopped: fix the problems above first"]
+    assert not editions_in.exists()
+
+
+def test_snapshot_keeps_the_findings_under_the_version_and_never_overwrites_them(editions_in, monkeypatch, capsys):
+    """The version is CITATION.cff's (read here as YAML); a second snapshot of the same
+    version is refused and leaves the first as it was."""
+    monkeypatch.setattr(cli, "validate", lambda *args: 0)
+    version = str(yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))["version"])
+    target = editions_in / version
+    assert cli.snapshot() == 0
+    assert lines(capsys) == [f"[analysis] kept this edition's findings in data/editions/{version}"]
+    names = sorted(p.name for p in target.iterdir())
+    assert names == sorted(["edition.yaml", *(f"{t}.csv" for t in editions.TABLES)])
+    assert yaml.safe_load((target / "edition.yaml").read_text(encoding="utf-8"))["version"] == version
+    header = (target / "coding.csv").read_text(encoding="utf-8").split("\n")[0]
+    assert header == "sentence_id,code,item,stance"
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    assert cli.snapshot() == 1
+    assert lines(capsys) == [
+        f"[analysis] data/editions/{version} exists already: raise the version in CITATION.cff first"
+    ]
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
 
 
 # --- add-source ---------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ import yaml
 from analysis import coding, corpus
 from analysis.datafiles import DataError, Problem
 
-HEADER = "document_id,quote,prefix,suffix,code,stance,coder,note\n"
-GOOD = "CE-2024,AI can monitor and predict the emergence of designer drugs,,,enf_technology_tools,endorses,A,\n"
+HEADER = "document_id,quote,prefix,suffix,code,item,stance,coder,note\n"
+GOOD = "CE-2024,AI can monitor and predict the emergence of designer drugs,,,enf_technology_tools,,endorses,A,\n"
 
 
 def write(tmp_path: Path, body: str | bytes, name: str = "annotations.csv") -> Path:
@@ -38,11 +38,13 @@ def test_a_good_row_passes_and_gets_its_sentence_from_the_quote(tmp_path):
 @pytest.mark.parametrize(
     ("row", "column", "fragment"),
     [
-        ("CE-2024,AI can monitor,,,enf_no_such_code,endorses,A,\n", 5, "enf_no_such_code"),
-        ("CE-2024,AI can monitor,,,enf_technology_tools,loves,A,\n", 6, "loves"),
-        ("XX-1999,AI can monitor,,,enf_technology_tools,endorses,A,\n", 1, "XX-1999"),
-        ("CE-2024,,,,enf_technology_tools,endorses,A,\n", 2, "quote"),
-        ("CE-2024,AI can monitor,,,enf_technology_tools\n", 6, "stance"),
+        ("CE-2024,AI can monitor,,,enf_no_such_code,,endorses,A,\n", 5, "enf_no_such_code"),
+        ("CE-2024,AI can monitor,,,thr_opioids,unicorns,endorses,A,\n", 6, "unicorns"),
+        ("CE-2024,AI can monitor,,,enf_technology_tools,,loves,A,\n", 7, "loves"),
+        ("CE-2024,AI can monitor,,,enf_technology_tools,,endorses,B,\n", 8, "coder"),
+        ("XX-1999,AI can monitor,,,enf_technology_tools,,endorses,A,\n", 1, "XX-1999"),
+        ("CE-2024,,,,enf_technology_tools,,endorses,A,\n", 2, "quote"),
+        ("CE-2024,AI can monitor,,,enf_technology_tools,\n", 7, "stance"),
     ],
 )
 def test_bad_cells_are_named_by_row_and_column(tmp_path, row, column, fragment):
@@ -53,28 +55,28 @@ def test_bad_cells_are_named_by_row_and_column(tmp_path, row, column, fragment):
 
 
 def test_quote_not_in_document_shows_the_nearest_match(tmp_path):
-    row = "CE-2024,AI can monitr and predict the emergence,,,enf_technology_tools,endorses,A,\n"
+    row = "CE-2024,AI can monitr and predict the emergence,,,enf_technology_tools,,endorses,A,\n"
     (found,) = problems(write(tmp_path, HEADER + row))
     assert ":2:2: quote not found verbatim in CE-2024; nearest is CE-2024-p026-s03" in found
     assert "AI can monitor and predict" in found
 
 
 def test_quote_containing_html_is_not_taken_as_found(tmp_path):
-    row = 'CE-2024,"AI can <script>alert(1)</script> monitor",,,enf_technology_tools,endorses,A,\n'
+    row = 'CE-2024,"AI can <script>alert(1)</script> monitor",,,enf_technology_tools,,endorses,A,\n'
     (found,) = problems(write(tmp_path, HEADER + row))
     assert "quote not found verbatim" in found
 
 
 def test_quote_that_is_not_unique_needs_a_prefix(tmp_path):
-    ambiguous = "CE-2024,Raman technology,,,enf_technology_tools,endorses,A,\n"
+    ambiguous = "CE-2024,Raman technology,,,enf_technology_tools,,endorses,A,\n"
     (found,) = problems(write(tmp_path, HEADER + ambiguous))
     assert "occurs" in found and "add a prefix or suffix" in found
-    with_prefix = 'CE-2024,Raman technology,"Globally,",,enf_technology_tools,endorses,A,\n'
+    with_prefix = 'CE-2024,Raman technology,"Globally,",,enf_technology_tools,,endorses,A,\n'
     assert problems(write(tmp_path, HEADER + with_prefix)) == []
 
 
 def test_quote_across_two_sentences_is_refused(tmp_path):
-    row = "CA-2019,all demographics. In Canada alone,,,thr_opioids,endorses,A,\n"
+    row = "CA-2019,all demographics. In Canada alone,,,thr_opioids,heroin_opioids,endorses,A,\n"
     (found,) = problems(write(tmp_path, HEADER + row))
     assert "runs across sentences CA-2019-p004-s02 and CA-2019-p004-s03" in found
 
@@ -85,13 +87,84 @@ def test_duplicate_rows_are_refused(tmp_path):
 
 
 def test_implements_is_not_a_stance_for_threats(tmp_path):
-    row = "CE-2024,Captagon has emerged as a significant problem,,,thr_methamphetamine,implements,A,\n"
+    row = "CE-2024,Captagon has emerged as a significant problem,,,thr_methamphetamine,captagon,implements,A,\n"
     (found,) = problems(write(tmp_path, HEADER + row))
-    assert ":2:6: 'implements' is not used for threats codes" in found
+    assert ":2:7: 'implements' is not used for threats codes" in found
+
+
+# --- threat items and stances in the annotations ------------------------------------------------
+
+MAGNITUDE = "The magnitude of this crisis requires that urgent action be taken."  # CA-2019, the opioid crisis
+TWO_OPIOIDS = "including fentanyl analogues and nitazenes"  # CE-2024: two items of thr_opioids
+
+
+def pinned_sentence(document_file: str, prefix: str, quote: str) -> str:
+    """The id of the sentence holding a quote, by a second route: the quote's offset in the
+    raw text file (found after ``prefix``) and the pinned sentence spans."""
+    text = (corpus.SOURCES_DIR / document_file).read_bytes().decode("utf-8")
+    start = text.index(prefix + quote) + len(prefix)
+    document = {"000_d1c24cd7cbf65ca1.txt": "CA-2019", "004_78f369b24c9912c3.txt": "CE-2024"}[document_file]
+    with (Path(__file__).parent / "pinned_sentences.csv").open(encoding="utf-8", newline="") as handle:
+        pinned = [r for r in csv.DictReader(handle) if r["sentence_id"].startswith(document + "-")]
+    return next(r["sentence_id"] for r in pinned if int(r["start"]) <= start < int(r["end"]))
+
+
+@pytest.mark.parametrize(
+    ("code", "item", "message"),
+    [
+        ("thr_opioids", "", "thr_opioids needs one of its items"),
+        ("thr_opioids", "cocaine", "cocaine is not an item of thr_opioids"),
+        ("enf_legal_regulatory", "fentanyl", "only threats codes take an item, not enf_legal_regulatory"),
+    ],
+)
+def test_an_item_must_belong_to_the_code_and_only_threats_codes_take_one(tmp_path, code, item, message):
+    """A threats code needs an item of its own family; any other code takes none. Each
+    problem is at the row and the item column (6), and the quote is still anchored."""
+    rows = f"CA-2019,{MAGNITUDE},,,thr_opioids,heroin_opioids,endorses,A,\n"  # row 2: valid
+    rows += f"CA-2019,{MAGNITUDE},,,{code},{item},endorses,A,\n"  # row 3
+    path = write(tmp_path, HEADER + rows)
+    assert problems(path) == [f"{path}:3:6: {message}"]
+
+
+def test_two_items_of_one_family_on_one_sentence_are_two_valid_rows(tmp_path):
+    rows = "".join(f"CE-2024,{TWO_OPIOIDS},,,thr_opioids,{item},endorses,A,\n" for item in ("fentanyl", "nitazenes"))
+    path = write(tmp_path, HEADER + rows)
+    assert problems(path) == []
+    frame = coding.load_annotations(path)
+    sentence = pinned_sentence("004_78f369b24c9912c3.txt", "sale of drugs, ", TWO_OPIOIDS)
+    assert [(r.sentence_id, r.code, r.item) for r in frame.itertuples()] == [
+        (sentence, "thr_opioids", "fentanyl"),
+        (sentence, "thr_opioids", "nitazenes"),
+    ]
+    # The same item twice is a duplicate: the item is part of the key.
+    path = write(tmp_path, HEADER + rows + rows.split("\n")[0] + "\n")
+    assert problems(path) == [f"{path}:4:5: duplicate of row 2"]
+
+
+def test_one_stance_per_code_and_sentence(tmp_path):
+    """Rows 2 and 3 put thr_opioids on one sentence with two stances (two items); rows 4
+    and 5 put enf_technology_tools on two quotes of another sentence with two stances;
+    row 6 gives that sentence another code with a stance of its own, which is allowed."""
+    ai_sentence = "AI can monitor and predict the emergence of designer drugs"
+    rows = (
+        f"CE-2024,{TWO_OPIOIDS},,,thr_opioids,fentanyl,endorses,A,\n"
+        f"CE-2024,{TWO_OPIOIDS},,,thr_opioids,nitazenes,describes,A,\n"
+        "CE-2024,AI can monitor,,,enf_technology_tools,,endorses,A,\n"
+        "CE-2024,the emergence of designer drugs,,,enf_technology_tools,,questions,A,\n"
+        "CE-2024,the emergence of designer drugs,,,enf_intelligence_data,,describes,A,\n"
+    )
+    path = write(tmp_path, HEADER + rows)
+    opioids = pinned_sentence("004_78f369b24c9912c3.txt", "sale of drugs, ", TWO_OPIOIDS)
+    ai = pinned_sentence("004_78f369b24c9912c3.txt", "", ai_sentence)
+    assert opioids != ai
+    assert problems(path) == [
+        f"{path}:3:7: thr_opioids on {opioids} is 'endorses' in row 2: one stance per code and sentence",
+        f"{path}:5:7: enf_technology_tools on {ai} is 'endorses' in row 4: one stance per code and sentence",
+    ]
 
 
 def test_non_utf8_file_names_its_line(tmp_path):
-    path = write(tmp_path, (HEADER + GOOD).encode() + b"CE-2024,caf\xe9,,,enf_technology_tools,endorses,A,\n")
+    path = write(tmp_path, (HEADER + GOOD).encode() + b"CE-2024,caf\xe9,,,enf_technology_tools,,endorses,A,\n")
     (found,) = problems(path)
     assert ":3:1: not UTF-8" in found
 
@@ -103,7 +176,7 @@ def test_empty_file_says_what_is_expected(tmp_path):
 
 @pytest.mark.subprocess
 def test_cli_reports_problems_without_a_traceback(tmp_path):
-    path = write(tmp_path, HEADER + "CE-2024,no such words here at all,,,enf_technology_tools,endorses,A,\n")
+    path = write(tmp_path, HEADER + "CE-2024,no such words here at all,,,enf_technology_tools,,endorses,A,\n")
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "validate", "--annotations", str(path)], capture_output=True, text=True
     )
@@ -165,61 +238,94 @@ def test_suggest_lists_keyword_candidates_for_a_document():
 
 S1, S2, S3 = "CA-2019-p004-s01", "CA-2019-p005-s01", "CA-2019-p005-s02"
 OUTSIDE = "CA-2019-p006-s02"  # a sentence of the corpus outside the small sample
-# Both coders give S1 thr_opioids; only the first gives S2 enf_supply_disruption and only
-# the second S3 hr_naloxone: two disagreements, adjudicated in favour of the first coder.
-RELIABILITY = {
-    "sample.csv": f"sentence_id,document_id\n{S1},CA-2019\n{S2},CA-2019\n{S3},CA-2019\n",
+CODING_HEADER = "sentence_id,code,item,stance,note\n"
+ADJUDICATION_HEADER = "sentence_id,code,item,first,second,decision,reason\n"
+SAMPLE_TEXT = f"sentence_id,document_id\n{S1},CA-2019\n{S2},CA-2019\n{S3},CA-2019\n"
+# The current round (round-2, codebook 2.0.0: threats carry items). Both coders give S1
+# thr_opioids/heroin_opioids; only the first gives S2 enf_supply_disruption and only the
+# second S3 hr_naloxone: two disagreements, adjudicated in favour of the first coder.
+CURRENT = {
     "first_coding.csv": (
-        f"sentence_id,code,stance,note\n{S1},thr_opioids,endorses,\n{S2},enf_supply_disruption,endorses,\n{S3},,,\n"
+        CODING_HEADER + f"{S1},thr_opioids,heroin_opioids,endorses,\n{S2},enf_supply_disruption,,endorses,\n{S3},,,,\n"
     ),
     "second_coding.csv": (
-        f"sentence_id,code,stance,note\n{S1},thr_opioids,endorses,\n{S2},,,\n{S3},hr_naloxone,describes,\n"
+        CODING_HEADER + f"{S1},thr_opioids,heroin_opioids,endorses,\n{S2},,,,\n{S3},hr_naloxone,,describes,\n"
     ),
     "adjudication.csv": (
-        "sentence_id,code,first,second,decision,reason\n"
-        f"{S2},enf_supply_disruption,endorses,absent,endorses,Supply reduction is stated.\n"
-        f"{S3},hr_naloxone,absent,describes,absent,Naloxone is not named.\n"
+        ADJUDICATION_HEADER + f"{S2},enf_supply_disruption,,endorses,absent,endorses,Supply reduction is stated.\n"
+        f"{S3},hr_naloxone,,absent,describes,absent,Naloxone is not named.\n"
     ),
 }
-# The final coding (what load_annotations gives), which follows both decisions.
+# An earlier round (round-1, codebook 1.0.0: no items), consistent in itself but not with
+# the final coding: its decision on S2 (describes) is not what annotations.csv has, and
+# its coders' agreed thr_opioids on S1 has no item, unlike the final coding's.
+EARLIER = {
+    "first_coding.csv": CODING_HEADER
+    + f"{S1},thr_opioids,,endorses,\n{S2},enf_supply_disruption,,endorses,\n{S3},,,,\n",
+    "second_coding.csv": (
+        CODING_HEADER + f"{S1},thr_opioids,,endorses,\n{S2},enf_supply_disruption,,describes,\n{S3},,,,\n"
+    ),
+    "adjudication.csv": (
+        ADJUDICATION_HEADER + f"{S2},enf_supply_disruption,,endorses,describes,describes,Only described.\n"
+    ),
+}
+# The final coding (what load_annotations gives), which follows both decisions of the current round.
 FINAL = [
-    (S1, "thr_opioids", "endorses"),
-    (S2, "enf_supply_disruption", "endorses"),
-    (OUTSIDE, "thr_cocaine", "describes"),
+    (S1, "thr_opioids", "heroin_opioids", "endorses"),
+    (S2, "enf_supply_disruption", "", "endorses"),
+    (OUTSIDE, "thr_cocaine", "cocaine", "describes"),
 ]
+ROUND_CODEBOOKS = [{"folder": "round-1", "codebook": "1.0.0"}, {"folder": "round-2", "codebook": "2.0.0"}]
 
 
-@pytest.fixture
-def reliability(tmp_path, monkeypatch) -> list[tuple[str, str, str]]:
-    """The reliability files in tmp_path; the drawn sample is the three sentences, and the
-    final coding is the returned list (a test may change it before validating)."""
-    from analysis import sampling
-
-    for name, text in RELIABILITY.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
+def point_at_rounds(monkeypatch, folders: list[Path]) -> None:
+    """Make ``folders`` the reliability rounds, the last one the current round."""
+    monkeypatch.setattr(coding, "ROUNDS", folders)
+    monkeypatch.setattr(coding, "CURRENT_ROUND", folders[-1])
     for constant, name in [
-        ("SAMPLE", "sample.csv"),
         ("FIRST_CODING", "first_coding.csv"),
         ("SECOND_CODING", "second_coding.csv"),
         ("ADJUDICATION", "adjudication.csv"),
-        ("ANNOTATIONS", "annotations.csv"),
     ]:
-        monkeypatch.setattr(coding, constant, tmp_path / name)
+        monkeypatch.setattr(coding, constant, folders[-1] / name)
+
+
+@pytest.fixture
+def reliability(tmp_path, monkeypatch) -> list[tuple[str, str, str, str]]:
+    """The reliability files in tmp_path/coding (two rounds, as the project keeps them); the
+    drawn sample is the three sentences, and the final coding is the returned list (a test
+    may change it before validating)."""
+    from analysis import sampling
+
+    folder = tmp_path / "coding" / "reliability"
+    for round_name, files in (("round-1", EARLIER), ("round-2", CURRENT)):
+        (folder / round_name).mkdir(parents=True)
+        for name, text in files.items():
+            (folder / round_name / name).write_text(text, encoding="utf-8")
+    (folder / "sample.csv").write_text(SAMPLE_TEXT, encoding="utf-8")
+    monkeypatch.setattr(coding, "SAMPLE", folder / "sample.csv")
+    monkeypatch.setattr(coding, "ANNOTATIONS", tmp_path / "coding" / "annotations.csv")
+    point_at_rounds(monkeypatch, [folder / "round-1", folder / "round-2"])
+    monkeypatch.setattr(sampling, "rounds", lambda: list(ROUND_CODEBOOKS))
     final = list(FINAL)
     monkeypatch.setattr(sampling, "draw_sample", lambda: [S1, S2, S3])
     monkeypatch.setattr(
-        coding, "load_annotations", lambda: pd.DataFrame(final, columns=["sentence_id", "code", "stance"])
+        coding, "load_annotations", lambda: pd.DataFrame(final, columns=["sentence_id", "code", "item", "stance"])
     )
     return final
 
 
 def reliability_problems() -> list[tuple[str, int, int, str]]:
-    return [(p.path.name, p.row, p.column, p.message) for p in coding.validate_reliability()]
+    """Each problem's file as folder/name: reliability/sample.csv, round-2/adjudication.csv, coding/annotations.csv."""
+    return [("/".join(p.path.parts[-2:]), p.row, p.column, p.message) for p in coding.validate_reliability()]
 
 
 def edit(name: str, old: str, new: str) -> None:
-    """Replace text in one of the reliability files (it must occur)."""
-    path = getattr(coding, name)
+    """Replace text in one of the reliability files of the current round (it must occur)."""
+    edit_file(getattr(coding, name), old, new)
+
+
+def edit_file(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
@@ -229,14 +335,27 @@ def test_the_project_reliability_files_pass_every_check():
     assert coding.validate_reliability() == []
 
 
+def test_the_project_keeps_two_rounds_and_the_current_one_is_the_last():
+    """protocol.yaml: round-1 was coded with codebook 1.0.0 (no items), round-2 with 2.0.0."""
+    assert [folder.name for folder in coding.ROUNDS] == ["round-1", "round-2"]
+    assert coding.CURRENT_ROUND == coding.RELIABILITY_DIR / "round-2"
+    assert coding.ADJUDICATION == coding.RELIABILITY_DIR / "round-2" / "adjudication.csv"
+    assert [coding.round_codebook(f) for f in coding.ROUNDS] == ["1.0.0", "2.0.0"]
+    assert [coding.round_has_items(f) for f in coding.ROUNDS] == [False, True]
+
+
 def test_a_consistent_small_reliability_check_passes(reliability):
     assert reliability_problems() == []
 
 
-def test_sample_codes_keeps_coded_rows_only(reliability):
+def test_sample_codes_keeps_coded_rows_only_keyed_by_sentence_code_and_item(reliability):
     assert coding.sample_codes(coding.SECOND_CODING) == {
-        (S1, "thr_opioids"): "endorses",
-        (S3, "hr_naloxone"): "describes",
+        (S1, "thr_opioids", "heroin_opioids"): "endorses",
+        (S3, "hr_naloxone", ""): "describes",
+    }
+    assert coding.sample_codes(coding.ROUNDS[0] / "second_coding.csv") == {
+        (S1, "thr_opioids", ""): "endorses",
+        (S2, "enf_supply_disruption", ""): "describes",
     }
 
 
@@ -261,88 +380,110 @@ CHOICE_LIST = "['endorses', 'implements', 'describes', 'questions', 'absent']"
         ("SAMPLE", S3, "CA-2019-p999-s01", 4, "sentence_id", 1, ""),
         ("FIRST_CODING", f"{S2},enf", f"{OUTSIDE},enf", 3, "sentence_id", 1, SAMPLE_LIST),
         ("FIRST_CODING", "enf_supply_disruption", "enf_magic", 3, "code", 2, ""),
-        ("SECOND_CODING", "describes", "loves", 4, "stance", 3, STANCE_LIST),
+        ("FIRST_CODING", "heroin_opioids", "unicorns", 2, "item", 3, ""),
+        ("SECOND_CODING", "describes", "loves", 4, "stance", 4, STANCE_LIST),
         ("ADJUDICATION", f"{S2},enf", f"{OUTSIDE},enf", 2, "sentence_id", 1, SAMPLE_LIST),
         ("ADJUDICATION", "hr_naloxone", "hr_magic", 3, "code", 2, ""),
-        ("ADJUDICATION", "disruption,endorses,", "disruption,maybe,", 2, "first", 3, CHOICE_LIST),
-        ("ADJUDICATION", "endorses,absent,endorses", "endorses,maybe,endorses", 2, "second", 4, CHOICE_LIST),
-        ("ADJUDICATION", "absent,endorses,Supply", "absent,maybe,Supply", 2, "decision", 5, CHOICE_LIST),
+        ("ADJUDICATION", "hr_naloxone,,", "hr_naloxone,unicorns,", 3, "item", 3, ""),
+        ("ADJUDICATION", "disruption,,endorses,", "disruption,,maybe,", 2, "first", 4, CHOICE_LIST),
+        ("ADJUDICATION", "endorses,absent,endorses", "endorses,maybe,endorses", 2, "second", 5, CHOICE_LIST),
+        ("ADJUDICATION", "absent,endorses,Supply", "absent,maybe,Supply", 2, "decision", 6, CHOICE_LIST),
     ],
 )
 def test_a_reliability_cell_outside_its_allowed_values_is_reported_alone(
     reliability, constant, old, new, row, field, column, allowed
 ):
     """The allowed values: the corpus's sentence ids (sample), the sample's sentences, the
-    codebook's codes, the four stances, and for the adjudication also 'absent'."""
+    codebook's codes and items, the four stances, and for the adjudication also 'absent'."""
     edit(constant, old, new)
-    value = next(cell for cell in new.split(",") if cell not in old.split(","))
+    value = next(cell for cell in new.split(",") if cell and cell not in old.split(","))
     ((name, found_row, found_column, message),) = reliability_problems()
-    assert (name, found_row, found_column) == (getattr(coding, constant).name, row, column)
+    assert (name, found_row, found_column) == ("/".join(getattr(coding, constant).parts[-2:]), row, column)
     expected = cell_problem(value, row, field, column, allowed)
     assert message == expected if allowed else message.startswith(expected)
 
 
 def test_a_coding_row_given_twice_is_a_duplicate(reliability):
-    edit("FIRST_CODING", f"{S3},,,\n", f"{S3},,,\n{S1},thr_opioids,describes,\n")  # row 5
+    edit("FIRST_CODING", f"{S3},,,,\n", f"{S3},,,,\n{S1},thr_opioids,heroin_opioids,describes,\n")  # row 5
     assert reliability_problems() == [
-        ("first_coding.csv", 5, 2, "duplicate of an earlier row for ('CA-2019-p004-s01', 'thr_opioids')")
+        ("round-2/first_coding.csv", 5, 2, f"duplicate of an earlier row for ('{S1}', 'thr_opioids', 'heroin_opioids')")
     ]
 
 
 def test_a_code_needs_a_stance_and_a_stance_a_code_in_either_coding(reliability):
-    edit("FIRST_CODING", f"{S3},,,", f"{S3},,endorses,")  # row 4: a stance without a code
-    edit("SECOND_CODING", f"{S2},,,", f"{S2},enf_partnerships,,")  # row 3: a code without a stance
+    edit("FIRST_CODING", f"{S3},,,,", f"{S3},,,endorses,")  # row 4: a stance without a code
+    edit("SECOND_CODING", f"{S2},,,,", f"{S2},enf_partnerships,,,")  # row 3: a code without a stance
     message = "code and stance go together: give both or neither"
-    assert reliability_problems() == [("first_coding.csv", 4, 3, message), ("second_coding.csv", 3, 3, message)]
-
-
-def test_every_sampled_sentence_is_coded_and_none_both_coded_and_not(reliability):
-    edit("FIRST_CODING", f"{S3},,,\n", "")
-    edit("SECOND_CODING", f"{S3},hr_naloxone,describes,\n", f"{S3},hr_naloxone,describes,\n{S1},,,\n")
     assert reliability_problems() == [
-        ("first_coding.csv", 0, 1, f"{S3} of the sample is not coded (use an empty code for none)"),
-        ("second_coding.csv", 0, 1, f"{S1} has codes and also an empty 'no code' row"),
+        ("round-2/first_coding.csv", 4, 4, message),
+        ("round-2/second_coding.csv", 3, 4, message),
     ]
 
 
-def test_a_sample_that_is_not_the_drawn_one_stops_the_check_before_the_adjudication(reliability, monkeypatch):
+def test_every_sampled_sentence_is_coded_and_none_both_coded_and_not(reliability):
+    edit("FIRST_CODING", f"{S3},,,,\n", "")
+    edit("SECOND_CODING", f"{S3},hr_naloxone,,describes,\n", f"{S3},hr_naloxone,,describes,\n{S1},,,,\n")
+    assert reliability_problems() == [
+        ("round-2/first_coding.csv", 0, 1, f"{S3} of the sample is not coded (use an empty code for none)"),
+        ("round-2/second_coding.csv", 0, 1, f"{S1} has codes and also an empty 'no code' row"),
+    ]
+
+
+def test_a_sample_that_is_not_the_drawn_one_is_reported_first_and_the_rounds_still_checked(reliability, monkeypatch):
+    """The sample's problem comes first; the rounds are then checked against the stored
+    sample, so the current round's decision on S2 (endorses), which the changed final
+    coding contradicts, is reported too. (Before the rounds, a wrong sample stopped the
+    check here.)"""
     from analysis import sampling
 
     monkeypatch.setattr(sampling, "draw_sample", lambda: [S1, S2, S3, OUTSIDE])
-    reliability[1] = (S2, "enf_supply_disruption", "describes")  # would contradict the decision
+    reliability[1] = (S2, "enf_supply_disruption", "", "describes")  # contradicts the decision
     assert reliability_problems() == [
         (
-            "sample.csv",
+            "reliability/sample.csv",
             2,
             1,
             f"the sample of CA-2019 is not the one the recorded seed and rule draw (missing {OUTSIDE}; "
             "not drawn none); `python -m analysis sample CA-2019` prints it",
-        )
+        ),
+        ("round-2/adjudication.csv", 2, 6, f"('{S2}', 'enf_supply_disruption'): annotations.csv has 'describes'"),
     ]
 
 
 def test_an_adjudication_of_codings_that_agree_is_refused_and_the_later_rows_still_checked(reliability):
-    header = "sentence_id,code,first,second,decision,reason\n"
-    edit("ADJUDICATION", header, header + f"{S1},thr_opioids,endorses,endorses,endorses,Agreed.\n")  # row 2
+    agreed = f"{S1},thr_opioids,heroin_opioids,endorses,endorses,endorses,Agreed.\n"
+    edit("ADJUDICATION", ADJUDICATION_HEADER, ADJUDICATION_HEADER + agreed)  # row 2
+    edit("ADJUDICATION", "describes,absent,Naloxone", "describes,endorses,Naloxone")  # row 4 now
     assert reliability_problems() == [
-        ("adjudication.csv", 2, 2, f"('{S1}', 'thr_opioids'): the two codings agree; nothing to adjudicate")
+        (
+            "round-2/adjudication.csv",
+            2,
+            2,
+            f"('{S1}', 'thr_opioids', 'heroin_opioids'): the two codings agree; nothing to adjudicate",
+        ),
+        ("round-2/adjudication.csv", 4, 6, f"('{S3}', 'hr_naloxone'): annotations.csv has 'absent'"),
     ]
 
 
 def test_a_disagreement_adjudicated_twice_is_refused(reliability):
-    row = f"{S2},enf_supply_disruption,endorses,absent,endorses,Supply reduction is stated.\n"
+    row = f"{S2},enf_supply_disruption,,endorses,absent,endorses,Supply reduction is stated.\n"
     edit("ADJUDICATION", row, row + row)  # rows 2 and 3
     assert reliability_problems() == [
-        ("adjudication.csv", 3, 2, f"('{S2}', 'enf_supply_disruption') is adjudicated twice")
+        ("round-2/adjudication.csv", 3, 2, f"('{S2}', 'enf_supply_disruption') is adjudicated twice")
     ]
 
 
 def test_an_adjudication_must_record_what_each_coder_gave(reliability):
-    edit("ADJUDICATION", "disruption,endorses,absent", "disruption,describes,absent")  # row 2: first was endorses
-    edit("ADJUDICATION", "naloxone,absent,describes", "naloxone,absent,endorses")  # row 3: second was describes
+    edit("ADJUDICATION", "disruption,,endorses,absent", "disruption,,describes,absent")  # row 2: first was endorses
+    edit("ADJUDICATION", "naloxone,,absent,describes", "naloxone,,absent,endorses")  # row 3: second was describes
     assert reliability_problems() == [
-        ("adjudication.csv", 2, 3, f"('{S2}', 'enf_supply_disruption'): the codings were ('endorses', 'absent')"),
-        ("adjudication.csv", 3, 3, f"('{S3}', 'hr_naloxone'): the codings were ('absent', 'describes')"),
+        (
+            "round-2/adjudication.csv",
+            2,
+            4,
+            f"('{S2}', 'enf_supply_disruption'): the codings were ('endorses', 'absent')",
+        ),
+        ("round-2/adjudication.csv", 3, 4, f"('{S3}', 'hr_naloxone'): the codings were ('absent', 'describes')"),
     ]
 
 
@@ -350,26 +491,128 @@ def test_the_final_coding_must_follow_each_decision(reliability):
     edit("ADJUDICATION", "absent,endorses,Supply", "absent,absent,Supply")  # row 2; the final coding has endorses
     edit("ADJUDICATION", "describes,absent,Naloxone", "describes,describes,Naloxone")  # row 3; no final code
     assert reliability_problems() == [
-        ("adjudication.csv", 2, 5, f"('{S2}', 'enf_supply_disruption'): annotations.csv has 'endorses'"),
-        ("adjudication.csv", 3, 5, f"('{S3}', 'hr_naloxone'): annotations.csv has 'absent'"),
+        ("round-2/adjudication.csv", 2, 6, f"('{S2}', 'enf_supply_disruption'): annotations.csv has 'endorses'"),
+        ("round-2/adjudication.csv", 3, 6, f"('{S3}', 'hr_naloxone'): annotations.csv has 'absent'"),
     ]
 
 
 def test_every_disagreement_must_be_adjudicated(reliability):
-    coding.ADJUDICATION.write_text("sentence_id,code,first,second,decision,reason\n", encoding="utf-8")
+    coding.ADJUDICATION.write_text(ADJUDICATION_HEADER, encoding="utf-8")
     assert reliability_problems() == [
-        ("adjudication.csv", 0, 0, f"disagreement on ('{S2}', 'enf_supply_disruption') is not adjudicated"),
-        ("adjudication.csv", 0, 0, f"disagreement on ('{S3}', 'hr_naloxone') is not adjudicated"),
+        ("round-2/adjudication.csv", 0, 0, f"disagreement on ('{S2}', 'enf_supply_disruption') is not adjudicated"),
+        ("round-2/adjudication.csv", 0, 0, f"disagreement on ('{S3}', 'hr_naloxone') is not adjudicated"),
     ]
 
 
 def test_the_final_coding_of_a_sampled_sentence_keeps_what_both_coders_agree_on(reliability):
-    reliability[0] = (S1, "thr_opioids", "questions")  # both coders gave endorses
-    reliability.append((S3, "thr_cocaine", "describes"))  # neither coder gave it
-    reliability.append((OUTSIDE, "thr_opioids", "endorses"))  # outside the sample: free
+    reliability[0] = (S1, "thr_opioids", "heroin_opioids", "questions")  # both coders gave endorses
+    reliability.append((S3, "thr_cocaine", "cocaine", "describes"))  # neither coder gave it
+    reliability.append((OUTSIDE, "thr_opioids", "fentanyl", "endorses"))  # outside the sample: free
+    agreed = "both coders gave 'endorses', the final coding differs"
     assert reliability_problems() == [
-        ("annotations.csv", 0, 0, f"('{S1}', 'thr_opioids'): both coders gave 'endorses', the final coding differs"),
-        ("annotations.csv", 0, 0, f"('{S3}', 'thr_cocaine'): both coders gave 'absent', the final coding differs"),
+        ("coding/annotations.csv", 0, 0, f"('{S1}', 'thr_opioids', 'heroin_opioids'): {agreed}"),
+        (
+            "coding/annotations.csv",
+            0,
+            0,
+            f"('{S3}', 'thr_cocaine', 'cocaine'): both coders gave 'absent', the final coding differs",
+        ),
+    ]
+
+
+# --- items in the reliability codings, and rounds -----------------------------------------------
+
+
+def test_two_items_of_one_family_on_a_sentence_are_two_units(reliability):
+    """The second coder adds fentanyl to S1 beside heroin_opioids: one disagreement, on the
+    fentanyl unit only, named with its item; adjudicated (absent, as the final coding has
+    it), the check passes."""
+    edit(
+        "SECOND_CODING",
+        "heroin_opioids,endorses,\n",
+        f"heroin_opioids,endorses,\n{S1},thr_opioids,fentanyl,endorses,\n",
+    )
+    assert reliability_problems() == [
+        (
+            "round-2/adjudication.csv",
+            0,
+            0,
+            f"disagreement on ('{S1}', 'thr_opioids', 'fentanyl') is not adjudicated",
+        )
+    ]
+    row = f"{S1},thr_opioids,fentanyl,absent,endorses,absent,No fentanyl is named.\n"
+    edit("ADJUDICATION", ADJUDICATION_HEADER, ADJUDICATION_HEADER + row)
+    assert reliability_problems() == []
+
+
+def test_a_round_of_codebook_2_needs_an_item_on_every_threats_code_and_none_on_others(reliability):
+    edit("FIRST_CODING", "thr_opioids,heroin_opioids,", "thr_opioids,,")  # row 2: no item
+    edit("SECOND_CODING", "thr_opioids,heroin_opioids,", "thr_opioids,cocaine,")  # row 2: another family's item
+    edit("SECOND_CODING", f"{S3},hr_naloxone,,", f"{S3},hr_naloxone,fentanyl,")  # row 4: an item on a non-threat
+    assert reliability_problems() == [
+        ("round-2/first_coding.csv", 2, 3, "thr_opioids needs one of its items"),
+        ("round-2/second_coding.csv", 2, 3, "cocaine is not an item of thr_opioids"),
+        ("round-2/second_coding.csv", 4, 3, "no item is coded with hr_naloxone"),
+    ]
+
+
+def test_a_round_of_codebook_1_takes_no_item(reliability):
+    earlier = coding.ROUNDS[0]
+    edit_file(earlier / "first_coding.csv", f"{S1},thr_opioids,,", f"{S1},thr_opioids,heroin_opioids,")  # row 2
+    assert reliability_problems() == [("round-1/first_coding.csv", 2, 3, "no item is coded with thr_opioids")]
+
+
+def test_the_item_rule_follows_the_codebook_of_the_round_in_protocol_yaml(reliability, monkeypatch):
+    """The same files, with the current round recorded as coded with codebook 1.1.0: its
+    items are now refused, one problem per coded threats row."""
+    from analysis import sampling
+
+    monkeypatch.setattr(sampling, "rounds", lambda: [ROUND_CODEBOOKS[0], {"folder": "round-2", "codebook": "1.1.0"}])
+    refused = "no item is coded with thr_opioids"
+    assert reliability_problems() == [
+        ("round-2/first_coding.csv", 2, 3, refused),
+        ("round-2/second_coding.csv", 2, 3, refused),
+    ]
+
+
+def test_an_earlier_round_is_checked_for_its_own_consistency(reliability):
+    earlier = coding.ROUNDS[0]
+    edit_file(earlier / "first_coding.csv", f"{S3},,,,\n", f"{S3},,,,\n{S2},enf_supply_disruption,,questions,\n")
+    assert reliability_problems() == [
+        ("round-1/first_coding.csv", 5, 2, f"duplicate of an earlier row for ('{S2}', 'enf_supply_disruption')")
+    ]
+    edit_file(earlier / "first_coding.csv", f"{S2},enf_supply_disruption,,questions,\n", "")
+    edit_file(earlier / "adjudication.csv", "disruption,,endorses,describes", "disruption,,endorses,absent")
+    assert reliability_problems() == [
+        (
+            "round-1/adjudication.csv",
+            2,
+            4,
+            f"('{S2}', 'enf_supply_disruption'): the codings were ('endorses', 'describes')",
+        )
+    ]
+
+
+def test_an_earlier_round_is_not_checked_against_the_final_coding(reliability, tmp_path, monkeypatch):
+    """Round 1 decided describes on S2 and its coders agreed on thr_opioids without an item
+    on S1; the final coding has neither. As an earlier round that is no problem (the
+    consistent check above passes); made the current round, the same files give three."""
+    assert reliability_problems() == []
+    point_at_rounds(monkeypatch, [tmp_path / "coding" / "reliability" / "round-1"])
+    assert reliability_problems() == [
+        ("round-1/adjudication.csv", 2, 6, f"('{S2}', 'enf_supply_disruption'): annotations.csv has 'endorses'"),
+        (
+            "coding/annotations.csv",
+            0,
+            0,
+            f"('{S1}', 'thr_opioids'): both coders gave 'endorses', the final coding differs",
+        ),
+        (
+            "coding/annotations.csv",
+            0,
+            0,
+            f"('{S1}', 'thr_opioids', 'heroin_opioids'): both coders gave 'absent', the final coding differs",
+        ),
     ]
 
 
@@ -508,10 +751,66 @@ def test_codebook_problems_are_named_by_dimension_and_code_at_their_value(tmp_pa
     # Lines from 1; a value's column is after "key: " (a quoted value's at its opening quote).
     assert coding.validate_codebook(path) == [
         Problem(path, document + 1, 21, f"enforcement/{first}: unknown document 'XX-1999'"),
-        Problem(path, starts[1] + 1, 13, f"enforcement/{first}: duplicate code id"),
+        Problem(path, starts[1] + 1, 13, f"enforcement/{first}: duplicate id"),
         Problem(path, quote + 1, 18, f"enforcement/{third}: example quote not found verbatim"),
     ]
     assert second != first
+
+
+def line_index(lines: list[str], text: str, after: int = 0) -> int:
+    """The index of the first line from ``after`` that is exactly ``text`` (or starts with it, for keys)."""
+    return next(i for i in range(after, len(lines)) if lines[i] == text or lines[i].startswith(text))
+
+
+def test_only_threats_codes_have_items_and_every_threats_code_has_them(tmp_path):
+    """thr_cocaine's items block moved under enf_supply_disruption (the last enforcement
+    code): each is named at its id (line from 1, column after "- id: ")."""
+    lines = coding.CODEBOOK.read_text(encoding="utf-8").split("\n")
+    cocaine = line_index(lines, "      - id: thr_cocaine")
+    block_start = line_index(lines, "        items:", cocaine)
+    block_end = line_index(lines, "      - id: thr_cannabis", cocaine)
+    block = lines[block_start:block_end]
+    del lines[block_start:block_end]
+    harm_reduction = line_index(lines, "  - id: harm_reduction")
+    lines[harm_reduction:harm_reduction] = block
+    supply = line_index(lines, "      - id: enf_supply_disruption")
+    cocaine = line_index(lines, "      - id: thr_cocaine")
+    path = tmp_path / "codebook.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert coding.validate_codebook(path) == [
+        Problem(path, supply + 1, 13, "enforcement/enf_supply_disruption: only threats codes have items"),
+        Problem(path, cocaine + 1, 13, "threats/thr_cocaine: every threats code lists its items"),
+    ]
+
+
+def test_item_ids_examples_and_enforcement_equivalents_are_checked_at_their_value(tmp_path):
+    """Ids are unique across codes and items; an item's example is in its document; an
+    item's enforcement_codes are enforcement codes (the schema already asks for enf_)."""
+    lines = coding.CODEBOOK.read_text(encoding="utf-8").split("\n")
+    nitazenes = line_index(lines, "          - id: nitazenes")
+    lines[nitazenes] = "          - id: fentanyl"  # fentanyl is the item before it
+    cocaine_document = line_index(lines, "              document: ", line_index(lines, "          - id: cocaine"))
+    lines[cocaine_document] = "              document: XX-1999"
+    cannabis = line_index(lines, "          - id: cannabis")
+    lines[cannabis] = "          - id: thr_cannabis"  # the id of its own family
+    precursors_quote = line_index(lines, "              quote: ", line_index(lines, "          - id: precursors"))
+    lines[precursors_quote] = '              quote: "Words the document never says."'
+    laundering = line_index(lines, "            enforcement_codes: [enf_financial_assets]")
+    lines[laundering] = "            enforcement_codes: [enf_financial_assets, enf_magic]"
+    path = tmp_path / "codebook.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert coding.validate_codebook(path) == [
+        Problem(path, nitazenes + 1, 17, "threats/thr_opioids/fentanyl: duplicate id"),
+        Problem(path, cocaine_document + 1, 25, "threats/thr_cocaine/cocaine: unknown document 'XX-1999'"),
+        Problem(path, cannabis + 1, 17, "threats/thr_cannabis/thr_cannabis: duplicate id"),
+        Problem(path, precursors_quote + 1, 22, "threats/thr_precursors/precursors: example quote not found verbatim"),
+        Problem(
+            path,
+            laundering + 1,
+            lines[laundering].index("enf_magic") + 1,
+            "threats/thr_crypto_laundering/money_laundering: 'enf_magic' is not an enforcement code",
+        ),
+    ]
 
 
 def test_a_codebook_missing_a_top_level_key_is_named_as_the_codebook(tmp_path):
@@ -528,23 +827,23 @@ def test_a_codebook_saved_with_a_byte_order_mark_reads_the_same(tmp_path):
 
 
 def test_a_quote_with_spaces_around_it_is_refused(tmp_path):
-    row = 'CE-2024," AI can monitor and predict the emergence of designer drugs",,,enf_technology_tools,endorses,A,\n'
+    row = 'CE-2024," AI can monitor and predict the emergence of designer drugs",,,enf_technology_tools,,endorses,A,\n'
     assert problems(write(tmp_path, HEADER + row)) == [
         f"{tmp_path / 'annotations.csv'}:2:2: quote has leading or trailing spaces"
     ]
 
 
 def test_rows_after_a_duplicate_are_still_checked(tmp_path):
-    threat = "CE-2024,Captagon has emerged as a significant problem,,,thr_methamphetamine,implements,A,\n"
+    threat = "CE-2024,Captagon has emerged as a significant problem,,,thr_methamphetamine,captagon,implements,A,\n"
     path = write(tmp_path, HEADER + GOOD + GOOD + threat)
     assert problems(path) == [
         f"{path}:3:5: duplicate of row 2",
-        f"{path}:4:6: 'implements' is not used for threats codes",
+        f"{path}:4:7: 'implements' is not used for threats codes",
     ]
 
 
 def test_a_suffix_makes_a_repeated_quote_unique(tmp_path):
-    row = "CE-2024,Raman technology,,aids drug detection,enf_technology_tools,endorses,A,\n"
+    row = "CE-2024,Raman technology,,aids drug detection,enf_technology_tools,,endorses,A,\n"
     assert problems(write(tmp_path, HEADER + row)) == []
 
 
@@ -552,23 +851,23 @@ def test_loaded_annotations_carry_the_dimension_sentence_paragraph_and_span_of_e
     """Expected spans by a second route: the quote's offset in the raw text file, and the
     sentence whose pinned span (tests/pinned_sentences.csv) holds it."""
     quotes = [
-        ("CE-2024", "AI can monitor and predict the emergence of designer drugs", "", "", "enf_technology_tools"),
-        ("CE-2024", "Raman technology", "Globally,", "", "enf_technology_tools"),
-        ("CE-2024", "Raman technology", "", "aids drug detection", "thr_criminal_technology"),
+        ("CE-2024", "AI can monitor and predict the emergence of designer drugs", "", "", "enf_technology_tools", ""),
+        ("CE-2024", "Raman technology", "Globally,", "", "enf_technology_tools", ""),
+        ("CE-2024", "Raman technology", "", "aids drug detection", "thr_criminal_technology", "other_technology"),
     ]
-    body = "".join(f'{d},"{q}","{p}","{s}",{c},describes,A,\n' for d, q, p, s, c in quotes)
+    body = "".join(f'{d},"{q}","{p}","{s}",{c},{i},describes,A,\n' for d, q, p, s, c, i in quotes)
     frame = coding.load_annotations(write(tmp_path, HEADER + body))
     text = (corpus.SOURCES_DIR / "004_78f369b24c9912c3.txt").read_bytes().decode("utf-8")
     with (Path(__file__).parent / "pinned_sentences.csv").open(encoding="utf-8", newline="") as handle:
         pinned = [r for r in csv.DictReader(handle) if r["sentence_id"].startswith("CE-2024-")]
     expected = []
-    for _, quote, prefix, suffix, code in quotes:
+    for _, quote, prefix, suffix, code, item in quotes:
         start = text.index(" ".join(part for part in (prefix, quote, suffix) if part))
         start += len(prefix) + 1 if prefix else 0
         sentence = next(r["sentence_id"] for r in pinned if int(r["start"]) <= start < int(r["end"]))
         dimension = "threats" if code.startswith("thr_") else "enforcement"
-        expected.append((quote, code, dimension, sentence, sentence[: -len("-s00")], start, start + len(quote)))
-    columns = ["quote", "code", "dimension", "sentence_id", "paragraph_id", "start", "end"]
+        expected.append((quote, code, item, dimension, sentence, sentence[: -len("-s00")], start, start + len(quote)))
+    columns = ["quote", "code", "item", "dimension", "sentence_id", "paragraph_id", "start", "end"]
     assert [tuple(r) for r in frame[columns].itertuples(index=False)] == expected
 
 
@@ -604,7 +903,7 @@ def test_codes_lists_every_code_in_codebook_order_with_its_dimension_and_joined_
     frame = coding.codes()
     assert list(frame.columns) == [
         "dimension", "dimension_label", "code", "label", "short", "definition",
-        "include", "exclude", "example_document", "example_quote", "keywords",
+        "include", "exclude", "example_document", "example_quote", "keywords", "added",
     ]  # fmt: skip
     assert [(r.dimension, r.code) for r in frame.itertuples()] == [
         (d["id"], c["id"]) for d in book["dimensions"] for c in d["codes"]
@@ -623,6 +922,35 @@ def test_codes_lists_every_code_in_codebook_order_with_its_dimension_and_joined_
     assert row["include"].split(" | ") == first["include"] and len(first["include"]) > 1
     assert row["exclude"].split(" | ") == first["exclude"] and len(first["exclude"]) > 1
     assert row["keywords"].split("; ") == first["keywords"] and len(first["keywords"]) > 1
+    # Only thr_cannabis says `added: "2.0.0"` in the codebook; a code without it dates from 1.0.0.
+    added = frame.set_index("code")["added"]
+    assert added["thr_cannabis"] == "2.0.0"
+    assert set(added.drop("thr_cannabis")) == {"1.0.0"}
+
+
+def test_items_lists_every_threat_item_under_its_family():
+    """By a second route, the codebook's YAML: one row per item, in order, each with its
+    family's code and short label; enforcement equivalents space-joined; the label in
+    running text lower-cased unless a proper noun (Captagon)."""
+    book = yaml.safe_load(coding.CODEBOOK.read_text(encoding="utf-8"))
+    (threats,) = [d for d in book["dimensions"] if d["id"] == "threats"]
+    frame = coding.items()
+    assert [(r.code, r.family, r.item) for r in frame.itertuples()] == [
+        (c["id"], c["short"], i["id"]) for c in threats["codes"] for i in c["items"]
+    ]
+    assert set(frame["dimension"]) == {"threats"}
+    row = frame.set_index("item")
+    assert (
+        list(row.loc[["fentanyl", "nitazenes", "heroin_opioids", "prescription_drugs"], "code"]) == ["thr_opioids"] * 4
+    )
+    assert row.loc["fentanyl", "in_text"] == "fentanyl and its analogues"
+    assert row.loc["captagon", "in_text"] == "Captagon"
+    assert row.loc["precursors", "enforcement_codes"] == "enf_precursor_control"
+    assert row.loc["money_laundering", "enforcement_codes"] == "enf_financial_assets"
+    assert row.loc["cocaine", "enforcement_codes"] == ""
+    assert row.loc["nitazenes", "example_quote"] == (
+        "the UK faces a similar challenge with nitazenes, another potent synthetic opioid"
+    )
 
 
 def test_the_reading_of_a_quote_drops_markup_and_applies_the_errata():

@@ -168,7 +168,7 @@ def test_numbered_headings_without_a_hash_are_headings_and_numbered_lists_stay_l
 
 
 def test_the_five_documents_keep_every_sentence_id_kind_and_span():
-    """The stored reliability sample and both codings are keyed by these ids; a change
+    """The stored reliability sample and every round's codings are keyed by these ids; a change
     to the splitter must not move them (tests/pinned_sentences.csv, written once)."""
     with (Path(__file__).parent / "pinned_sentences.csv").open(encoding="utf-8", newline="") as handle:
         pinned = [tuple(row.values()) for row in csv.DictReader(handle)]

@@ -2,6 +2,7 @@
 linked to its evidence; and no source or code is named in logic."""
 
 import ast
+import csv
 import html
 import os
 import re
@@ -54,40 +55,176 @@ def test_charts_state_their_data_link_every_mark_and_show_a_quote(label):
     description = spec["description"]
     assert len(description) > 120 and any(ch.isdigit() for ch in description), description
     layers = spec.get("layer", [spec])
+    linked = 0
     for layer in layers:
         encoding = layer.get("encoding", {}) | spec.get("encoding", {})
+        mark = layer.get("mark", {})
+        if (
+            "tooltip" not in encoding
+            and "href" not in encoding
+            and (mark.get("type") if isinstance(mark, dict) else mark) == "rule"
+        ):
+            continue  # a connecting line that shows no datum of its own (the threat timeline's span of years)
         assert "href" in encoding, f"a {layer.get('mark')} layer's marks do not link to their evidence"
         assert any("quote_text" in str(t) for t in encoding.get("tooltip", [])), "a mark's tooltip shows no quote"
+        linked += 1
+    assert linked, "no layer of the chart links its marks to their evidence"
     urls = [v["evidence_url"] for v in values]
     assert all(u.startswith("evidence/") and "#" in u for u in urls)
     assert exhibit.companion is not None, "a chart needs its data as a linked table for keyboard users"
     assert 'href="evidence/' in exhibits.show(label).data
 
 
-def test_heatmap_tooltip_carries_count_interval_and_a_verbatim_quote():
+STANCES = ("endorses", "implements", "describes", "questions")  # the order the pages list them in
+# How a count reads, (one sentence, several): a stance on a priority, or, for a threat, on the threat itself.
+VERBS = {
+    "endorses": ("endorses", "endorse"),
+    "implements": ("implements", "implement"),
+    "describes": ("describes", "describe"),
+    "questions": ("questions", "question"),
+}
+THREAT_VERBS = {
+    "endorses": ("affirms it", "affirm it"),
+    "describes": ("only names it", "only name it"),
+    "questions": ("doubts it", "doubt it"),
+}
+
+
+def _body() -> set[str]:
+    """Ids of the non-heading sentences (the ones the counts count), from the corpus."""
+    return {s.id for d in corpus.load_documents() for p in d.paragraphs if p.kind != "heading" for s in p.sentences}
+
+
+def _source_of() -> dict[str, str]:
+    """Document id -> source id, from sources.yaml."""
+    return {d["id"]: s["id"] for s in corpus.load_metadata()["sources"] for d in s["documents"]}
+
+
+def _body_annotations() -> pd.DataFrame:
+    """The annotations on non-heading sentences with their source, read without the salience module."""
+    annotations = coding.load_annotations()
+    annotations = annotations[annotations["sentence_id"].isin(_body())]
+    return annotations.assign(source_id=annotations["document_id"].map(_source_of()))
+
+
+def _mix(counts: dict[str, int], verbs: dict = VERBS) -> str:
+    """The stance mix as the pages describe it, written out here by hand: '25 sentences:
+    13 endorse, 5 describe, 7 question'; one stance only: '4 sentences: all endorse'
+    ('1 sentence: describes'); a count of 1 takes the singular ('7 sentences: 5 endorse,
+    1 describes, 1 questions'); for a threat, '15 sentences: all affirm it'."""
+    total = sum(counts.values())
+    noun = "sentence" if total == 1 else "sentences"
+    given = [s for s in STANCES if counts.get(s)]
+    if len(given) == 1:
+        return f"1 {noun}: {verbs[given[0]][0]}" if total == 1 else f"{total} {noun}: all {verbs[given[0]][1]}"
+    return f"{total} {noun}: " + ", ".join(f"{counts[s]} {verbs[s][counts[s] > 1]}" for s in given)
+
+
+def test_heatmap_tooltip_carries_count_interval_stance_mix_and_a_verbatim_quote():
+    """Every cell's tooltip: how many sentences, the share with its 95% interval, how they
+    split by stance (counted here from the annotations), and a verbatim quote; a silent
+    cell says whether its absence was reviewed (read here from zero_review.csv)."""
     exhibit = exhibits.registry()["fig-enforcement-heatmap"]
     data = exhibits.data_of(exhibit)
     tooltips = str(exhibit.make().to_dict())
-    for field in ("sentences", "share_text", "quote_text"):
+    for field in ("sentences", "share_text", "stance_mix", "quote_text"):
         assert f"'field': '{field}'" in tooltips
     raised = data[data["sentences"] > 0]
-    assert raised["share_text"].str.contains("95% CI").all()
+    assert raised["share_text"].str.contains("95% interval").all()
     quotes = results.quotes()
     for text in raised["quote_text"]:
         quote = text.split("“", 1)[1].rsplit("”", 1)[0]
         assert quote in set(quotes["reading"]), quote
+    annotations = _body_annotations()
+    annotations = annotations[annotations["dimension"] == "enforcement"]
+    counted = {
+        key: group.drop_duplicates("sentence_id")["stance"].value_counts().to_dict()
+        for key, group in annotations.groupby(["source_id", "code"])
+    }
+    code_of = {(r.source, r.label): (r.source_id, r.code) for r in results.dimension_table("enforcement").itertuples()}
+    mixed = 0
+    for row in raised.itertuples():
+        counts = counted[code_of[(row.source, row.label)]]
+        assert sum(counts.values()) == row.sentences, row
+        assert row.stance_mix == _mix(counts), row
+        mixed += len(counts) > 1
+    assert mixed, "no cell with more than one stance: the mix is not tested"
+    with (ROOT / "data" / "coding" / "zero_review.csv").open(encoding="utf-8", newline="") as handle:
+        reviewed = {(r["source_id"], r["code"]) for r in csv.DictReader(handle) if r["decision"] == "not raised"}
+    label = {s["id"]: s["label"] for s in corpus.load_metadata()["sources"]}
+    body = pd.Series([label[_source_of()[corpus.document_of(i)]] for i in _body()]).value_counts()
     silent = data[data["sentences"] == 0]
-    assert silent["share_text"].str.startswith("not raised").all()
+    assert len(silent)
+    for row in silent.itertuples():
+        reading = "reviewed" if code_of[(row.source, row.label)] in reviewed else "not reviewed"
+        assert row.share_text == f"not raised ({reading}): 0 of {body[row.source]} sentences", row
+        assert row.stance_mix == "0 sentences"
+
+
+def test_threat_timeline_has_a_row_per_named_item_and_a_ring_where_named_only_as_a_priority():
+    """The timeline is drawn at the level of threat items: one row per item and source that
+    names it. A source with no sentence on an item that endorses or implements one of the
+    enforcement codes codebook.yaml lists as the item's equivalent is drawn as a ring.
+    Both sets are worked out here from the annotations and the codebook file."""
+    book = yaml.safe_load((ROOT / "data" / "coding" / "codebook.yaml").read_text(encoding="utf-8"))
+    (threats,) = [d for d in book["dimensions"] if d["id"] == "threats"]
+    items = {
+        i["id"]: (i["short"], c["short"], i.get("enforcement_codes", [])) for c in threats["codes"] for i in c["items"]
+    }
+    label = {s["id"]: s["label"] for s in corpus.load_metadata()["sources"]}
+    annotations = _body_annotations()
+    threat_rows = annotations[annotations["item"] != ""]
+    as_threat = {
+        key: group.drop_duplicates("sentence_id")["stance"].value_counts().to_dict()
+        for key, group in threat_rows.groupby(["item", "source_id"])
+    }
+    backing = annotations[annotations["stance"].isin(["endorses", "implements"])]
+    backed = set(zip(backing["source_id"], backing["code"], strict=True))
+    as_priority = {
+        (item, source)
+        for item, (_, _, equivalents) in items.items()
+        for source in label
+        if (item, source) not in as_threat and any((source, c) in backed for c in equivalents)
+    }
+    assert as_priority, "no item is named only as an enforcement priority: the rings are untested"
+
+    exhibit = exhibits.registry()["fig-threat-timeline"]
+    data = exhibits.data_of(exhibit)
+    shown = list(zip(data["short"], data["source"], strict=True))
+    assert len(shown) == len(set(shown)), "an item and source drawn twice"
+    expected_dots = {(items[i][0], label[s]): n for (i, s), n in as_threat.items()}
+    expected_rings = {(items[i][0], label[s]) for i, s in as_priority}
+    assert set(shown) == set(expected_dots) | expected_rings
+    short_to_family = {short: family for short, family, _ in items.values()}
+    for row in data.itertuples():
+        assert row.family == short_to_family[row.short], row
+        if (row.short, row.source) in expected_rings:
+            assert (row.sentences, row.named_as) == (0, "as an enforcement priority"), row
+            assert row.share_text == "named only as an enforcement priority", row
+        else:
+            counts = expected_dots[(row.short, row.source)]
+            assert (row.sentences, row.named_as) == (sum(counts.values()), "as a threat"), row
+            assert "95% interval" in row.share_text, row
+            assert row.share_text.endswith("; " + _mix(counts, THREAT_VERBS)), row
+    layers = {str(layer.get("transform")): layer["mark"] for layer in exhibit.make().to_dict()["layer"]}
+    assert layers[str([{"filter": "datum.sentences > 0"}])]["type"] == "circle"
+    ring = layers[str([{"filter": "datum.sentences == 0"}])]
+    assert (ring["type"], ring["filled"]) == ("point", False)
 
 
 def test_evidence_links_resolve_to_a_listed_source_and_code():
-    table = results.salience_table()
+    """Every cell of the codes and of the threat items (a threat named only as an
+    enforcement priority included) links to an anchor on its dimension's evidence page."""
+    codes, items = results.salience_table(), results.item_table()
     page = {}
-    for dimension in table["dimension"].unique():
+    for dimension in codes["dimension"].unique():
         page[dimension] = evidence.dimension_page(dimension).data
-    for row in table.itertuples():
+    for row in [*codes.itertuples(), *items.itertuples()]:
         anchor = row.evidence_url.split("#")[1]
         assert f'id="{anchor}"' in page[row.dimension], row.evidence_url
+    assert {u.split("#")[1] for u in items["evidence_url"]} == {
+        f"ev-{r.source_id}-{r.item}" for r in items.itertuples()
+    }
 
 
 def _string_constants(path: Path) -> list[str]:
@@ -112,6 +249,8 @@ def test_no_source_document_or_code_is_named_in_logic():
     names = {s["id"] for s in metadata["sources"]} | {s["label"] for s in metadata["sources"]}
     names |= {d["id"] for s in metadata["sources"] for d in s["documents"]}
     names |= set(coding.codes()["code"])
+    names |= set(coding.items()["item"])  # threat items: 'fentanyl' in logic is as bad as 'thr_opioids'
+    assert {"fentanyl", "nitazenes", "captagon"} <= names
     pattern = re.compile(
         r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])"
     )
@@ -121,6 +260,7 @@ def test_no_source_document_or_code_is_named_in_logic():
             found += [f"{path.name}: {m}" for m in pattern.findall(text)]
     chapters = ["intro", "sources", "method", "enforcement", "harm-reduction", "threats", "synthesis"]
     chapters += [f"evidence/{p.stem}" for p in (BOOK / "evidence").glob("*.md")]
+    chapters += [f"appendix/{p.stem}" for p in (BOOK / "appendix").glob("*.md")]  # "What changed" included
     for chapter in chapters:
         page = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
         for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", page, flags=re.S):
@@ -141,10 +281,13 @@ def test_a_fifth_source_reaches_every_finding_without_a_code_change(tmp_path):
     """A synthetic fifth source, added as data only, is in every derived table and exhibit."""
     copy_project(tmp_path, ("analysis", "data"))
     add_synthetic_source(tmp_path, "ZZ", "Test Region", FIFTH_TEXT)
-    with (tmp_path / "data" / "coding" / "annotations.csv").open("a", encoding="utf-8") as handle:
-        handle.write("ZZ-2025,Partnership working with health services,,,enf_partnerships,implements,A,\n")
-        handle.write("ZZ-2025,Officers now carry naloxone on every shift,,,hr_naloxone,implements,A,\n")
-        handle.write("ZZ-2025,Nitazenes are a growing danger in the region,,,thr_opioids,endorses,A,\n")
+    annotations = tmp_path / "data" / "coding" / "annotations.csv"
+    header = annotations.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "document_id,quote,prefix,suffix,code,item,stance,coder,note"
+    with annotations.open("a", encoding="utf-8") as handle:
+        handle.write("ZZ-2025,Partnership working with health services,,,enf_partnerships,,implements,A,\n")
+        handle.write("ZZ-2025,Officers now carry naloxone on every shift,,,hr_naloxone,,implements,A,\n")
+        handle.write("ZZ-2025,Nitazenes are a growing danger in the region,,,thr_opioids,nitazenes,endorses,A,\n")
     script = "from pathlib import Path; from analysis import export; export.export(Path('package'))"
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env)
@@ -156,8 +299,17 @@ def test_a_fifth_source_reaches_every_finding_without_a_code_change(tmp_path):
         if label in METHOD_TABLES:
             continue
         assert "Test Region" in (package / "figures" / f"{label}.csv").read_text(encoding="utf-8"), label
-    threat = pd.read_csv(package / "threat_matrix.csv")
-    assert set(threat[threat["source_id"] == "ZZ"]["reference_year"]) == {2025}
+    threat = pd.read_csv(package / "threat_matrix.csv", keep_default_na=False)
+    mine = threat[threat["source_id"] == "ZZ"]
+    assert set(mine["reference_year"]) == {2025}
+    # Its one threat sentence is an item: nitazenes, named as a threat, and nothing else of its family.
+    named = mine[mine["named_as"] != ""]
+    assert list(zip(named["item"], named["named_as"], named["sentences"], strict=True)) == [
+        ("nitazenes", "as a threat", 1)
+    ]
+    families = pd.read_csv(package / "threat_families.csv", keep_default_na=False)
+    opioids = families[(families["source_id"] == "ZZ") & (families["code"] == "thr_opioids")]
+    assert list(opioids["sentences"]) == [1]
 
 
 def test_the_harm_reduction_index_by_a_second_route():

@@ -27,9 +27,18 @@ def test_export_writes_a_valid_data_package(tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
     package = Package(str(tmp_path / "datapackage.json"))
     names = [r.name for r in package.resources]
-    assert names[:5] == ["documents", "sentences", "codebook", "annotations", "reliability"]
+    assert names[:8] == [
+        "documents",
+        "sentences",
+        "codebook",
+        "annotations",
+        "reliability",
+        "stance_audit",
+        "threat_items",
+        "zero_review",
+    ]
     derived = REQUIRED_DERIVED
-    assert set(derived) <= set(names)
+    assert set(derived) | {"threat_families"} <= set(names)
     for name in derived:
         resource = package.get_resource(name)
         assert resource.description
@@ -50,7 +59,7 @@ def test_export_writes_a_valid_data_package(tmp_path):
         _assert_same_data(published, shown, label)
     fields = {r.name: set(r.schema.field_names) for r in package.resources}
     assert {"document_id", "source_id"} <= fields["documents"]
-    assert {"document_id", "code", "stance", "quote", "sentence_id"} <= fields["annotations"]
+    assert {"document_id", "code", "item", "stance", "quote", "sentence_id"} <= fields["annotations"]
     sentences = package.get_resource("sentences").read_rows()
     assert len(sentences) == sum(len(d.sentences) for d in corpus.load_documents())
 
@@ -84,7 +93,16 @@ def _close(published: pd.DataFrame, shown: pd.DataFrame) -> bool:
 
 # --- in-process: the export round trip --------------------------------------------
 
-FIRST_RESOURCES = ["documents", "sentences", "codebook", "annotations", "reliability"]
+FIRST_RESOURCES = [
+    "documents",
+    "sentences",
+    "codebook",
+    "annotations",
+    "reliability",
+    "stance_audit",
+    "threat_items",
+    "zero_review",
+]
 # The derived tables in the order the README and data/schemas/datapackage.yaml list them.
 DERIVED = [
     "enforcement_salience",
@@ -93,6 +111,7 @@ DERIVED = [
     "enforcement_scores",
     "enforcement_index",
     "threat_matrix",
+    "threat_families",
     "rank_stability",
     "order_robustness",
     "similarity",
@@ -169,7 +188,12 @@ def _check_the_corpus_resources_keep_the_descriptions_the_data_appendix_shows(pa
         "Every paragraph's natural sentences with their ids.",
         "Codes of the three dimensions with their rules and keywords.",
         "Quote-anchored codes; sentence ids derived from the quote's position.",
-        "Krippendorff's alpha of the blind second coding, per dimension and code.",
+        "Krippendorff's alpha of each round of blind second coding, per dimension, code and (round 2) threat item.",
+        "Every implements, harm-reduction endorses and contrasting stance, re-read by two auditors under "
+        "codebook 2.0.0.",
+        "The named threat items beneath each threats code (family), with their rules, keywords and the "
+        "enforcement codes that count as the same thing.",
+        "Every 'not raised' cell of the findings read again against the source's text, with the decision.",
     ]
 
 
@@ -186,20 +210,28 @@ def _check_annotations_come_back_row_for_row_and_column_for_column(package, desc
         "prefix",
         "suffix",
         "code",
+        "item",
         "dimension",
         "stance",
         "coder",
         "note",
     ]
-    assert set(source_header) <= set(header)
+    assert source_header == ["document_id", "quote", "prefix", "suffix", "code", "item", "stance", "coder", "note"]
     assert len(published) == len(source)
-    dimension_of = {c["id"]: d["id"] for d in _yaml("data/coding/codebook.yaml")["dimensions"] for c in d["codes"]}
+    book = _yaml("data/coding/codebook.yaml")
+    dimension_of = {c["id"]: d["id"] for d in book["dimensions"] for c in d["codes"]}
+    items_of = {c["id"]: {i["id"] for i in c.get("items", [])} for d in book["dimensions"] for c in d["codes"]}
     sentences = {s["sentence_id"]: s for s in _pinned_sentences()}
     files = {d["id"]: d["file"] for s in _yaml("data/sources/sources.yaml")["sources"] for d in s["documents"]}
     texts = {i: (ROOT / "data" / "sources" / f).read_bytes().decode("utf-8") for i, f in files.items()}
     for number, (row, original) in enumerate(zip(published, source, strict=True), start=2):
         assert {k: row[k] for k in source_header} == original, f"annotations.csv row {number}"
         assert row["dimension"] == dimension_of[row["code"]]
+        # A threats code carries one item of its family; any other code none.
+        if row["dimension"] == "threats":
+            assert row["item"] in items_of[row["code"]], number
+        else:
+            assert row["item"] == "", number
         # The derived position: the quote's span in its text, inside the sentence named.
         start, end = int(row["start"]), int(row["end"])
         assert texts[row["document_id"]][start:end].split() == row["quote"].split(), number
@@ -290,6 +322,7 @@ def _check_codebook_lists_every_code_of_codebook_yaml(package, descriptor):
         "example_document",
         "example_quote",
         "keywords",
+        "added",
     ]
     expected = [
         {
@@ -304,55 +337,93 @@ def _check_codebook_lists_every_code_of_codebook_yaml(package, descriptor):
             "example_document": c["example"]["document"],
             "example_quote": c["example"]["quote"],
             "keywords": "; ".join(c["keywords"]),
+            # The codebook version that brought the code in; codes without the key are of the first codebook.
+            "added": c.get("added", "1.0.0"),
         }
         for d in _yaml("data/coding/codebook.yaml")["dimensions"]
         for c in d["codes"]
     ]
     assert published == expected
+    assert {r["added"] for r in published} > {"1.0.0"}, "no code of a later codebook: the added column is untested"
     assert _resource(descriptor, "codebook")["schema"] == {
         "fields": [{"name": n, "type": "string"} for n in header],
         "primaryKey": ["code"],
     }
 
 
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
 def _check_reliability_counts_agree_with_the_two_codings(package, descriptor):
+    """Every round of protocol.yaml, newest first, counted here from its two codings with
+    the csv module: each round against the codes its codebook had (a code added later is
+    left out of the earlier round), and, for a round coded with threat items (codebook 2
+    or later), one row on the items (sentence × item units)."""
     folder = ROOT / "data" / "coding" / "reliability"
     sample = _rows(folder / "sample.csv")[1]
-    first = {(r["sentence_id"], r["code"]) for r in _rows(folder / "first_coding.csv")[1] if r["code"]}
-    second = {(r["sentence_id"], r["code"]) for r in _rows(folder / "second_coding.csv")[1] if r["code"]}
     book = _yaml("data/coding/codebook.yaml")
-    _, published = _rows(package / "reliability.csv")
+    item_ids = [i["id"] for d in book["dimensions"] for c in d["codes"] for i in c.get("items", [])]
+    rounds = _yaml("data/coding/reliability/protocol.yaml")["rounds"]
+    assert len(rounds) >= 2
     expected = []
-    for dimension in book["dimensions"]:
-        codes = [c["id"] for c in dimension["codes"]]
-        expected.append(
-            (
-                "dimension",
-                dimension["id"],
-                "",
-                str(len(sample)),
-                str(len(sample) * len(codes)),
-                str(sum(k[1] in codes for k in first)),
-                str(sum(k[1] in codes for k in second)),
-                str(sum(k[1] in codes for k in first & second)),
-                str(sum(k[1] in codes for k in first & second)),
-            )
-        )
-        for code in codes:
+    for entry in sorted(rounds, key=lambda r: int(r["folder"].split("-")[1]), reverse=True):
+        first_rows = _rows(folder / entry["folder"] / "first_coding.csv")[1]
+        second_rows = _rows(folder / entry["folder"] / "second_coding.csv")[1]
+        first = {(r["sentence_id"], r["code"]) for r in first_rows if r["code"]}
+        second = {(r["sentence_id"], r["code"]) for r in second_rows if r["code"]}
+        for dimension in book["dimensions"]:
+            codes = [
+                c["id"] for c in dimension["codes"] if _version(c.get("added", "1.0.0")) <= _version(entry["codebook"])
+            ]
             expected.append(
                 (
-                    "code",
+                    entry["folder"],
+                    "dimension",
                     dimension["id"],
-                    code,
+                    "",
                     str(len(sample)),
+                    str(len(sample) * len(codes)),
+                    str(sum(k[1] in codes for k in first)),
+                    str(sum(k[1] in codes for k in second)),
+                    str(sum(k[1] in codes for k in first & second)),
+                    str(sum(k[1] in codes for k in first & second)),
+                )
+            )
+            for code in codes:
+                expected.append(
+                    (
+                        entry["folder"],
+                        "code",
+                        dimension["id"],
+                        code,
+                        str(len(sample)),
+                        str(len(sample)),
+                        str(sum(k[1] == code for k in first)),
+                        str(sum(k[1] == code for k in second)),
+                        str(sum(k[1] == code for k in first & second)),
+                        "",
+                    )
+                )
+        if _version(entry["codebook"])[0] >= 2:
+            first_items = {(r["sentence_id"], r["item"]) for r in first_rows if r["item"]}
+            second_items = {(r["sentence_id"], r["item"]) for r in second_rows if r["item"]}
+            expected.append(
+                (
+                    entry["folder"],
+                    "items",
+                    "threats",
+                    "",
                     str(len(sample)),
-                    str(sum(k[1] == code for k in first)),
-                    str(sum(k[1] == code for k in second)),
-                    str(sum(k[1] == code for k in first & second)),
+                    str(len(sample) * len(item_ids)),
+                    str(len(first_items)),
+                    str(len(second_items)),
+                    str(len(first_items & second_items)),
                     "",
                 )
             )
     columns = [
+        "round",
         "level",
         "dimension",
         "code",
@@ -363,9 +434,12 @@ def _check_reliability_counts_agree_with_the_two_codings(package, descriptor):
         "agreed_positives",
         "stance_units",
     ]
+    _, published = _rows(package / "reliability.csv")
     assert [tuple(r[c] for c in columns) for r in published] == expected
+    assert any(row[1] == "items" for row in expected), "no round was coded with threat items"
     schema = _resource(descriptor, "reliability")["schema"]
     assert [(f["name"], f["type"]) for f in schema["fields"]] == [
+        ("round", "string"),
         ("level", "string"),
         ("dimension", "string"),
         ("code", "string"),
@@ -383,6 +457,20 @@ def _check_reliability_counts_agree_with_the_two_codings(package, descriptor):
     assert "primaryKey" not in schema
 
 
+def _check_the_stance_audit_and_the_zero_review_come_back_row_for_row(package, descriptor):
+    """Both review files are published as they are kept, every column a string; the audit
+    is keyed by (sentence, code), one decision per coded unit."""
+    for name, key in (("stance_audit", ["sentence_id", "code"]), ("zero_review", [])):
+        source_header, source = _rows(ROOT / "data" / "coding" / f"{name}.csv")
+        header, published = _rows(package / f"{name}.csv")
+        assert (header, published) == (source_header, source), name
+        assert published, name
+        schema = {"fields": [{"name": n, "type": "string"} for n in header]}
+        assert _resource(descriptor, name)["schema"] == ({**schema, "primaryKey": key} if key else schema), name
+    assert "new_stance" in _rows(package / "stance_audit.csv")[0]
+    assert "decision" in _rows(package / "zero_review.csv")[0]
+
+
 def _check_every_derived_table_has_its_declared_columns_types_and_descriptions(package, descriptor):
     for name in DERIVED:
         schema, description = _declared(name)
@@ -391,6 +479,9 @@ def _check_every_derived_table_has_its_declared_columns_types_and_descriptions(p
         header, rows = _rows(package / f"{name}.csv")
         assert header == [f["name"] for f in schema["fields"]], name
         assert rows, name
+        # The declared primary key identifies each row (threat_matrix: one row per item and source).
+        keys = [tuple(row[k] for k in schema["primaryKey"]) for row in rows]
+        assert len(keys) == len(set(keys)), name
 
 
 def _check_numbers_have_four_decimal_places_and_booleans_are_words(package, descriptor):
@@ -435,6 +526,7 @@ def test_the_exported_package_gives_back_every_table_it_was_made_from(tmp_path):
         _check_sentences_are_the_pinned_sentences_in_order,
         _check_codebook_lists_every_code_of_codebook_yaml,
         _check_reliability_counts_agree_with_the_two_codings,
+        _check_the_stance_audit_and_the_zero_review_come_back_row_for_row,
         _check_every_derived_table_has_its_declared_columns_types_and_descriptions,
         _check_numbers_have_four_decimal_places_and_booleans_are_words,
         _check_each_figure_csv_holds_the_data_behind_its_exhibit,

@@ -1,6 +1,7 @@
 """Indices, rubric validation and the sensitivity analysis, on hand-made frames."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,15 @@ BOOK = {
         {"score": 3, "meaning": "Implemented: x", "stance": "implements"},
     ],
     "questions_penalty": 1,
+    "sensitivity": {
+        "weights_condition": "the weights are as published",
+        "rules": [
+            {"id": "presence", "kind": "levels"},
+            {"id": "advocacy", "kind": "levels", "levels": {"implements": 2}, "condition": "running counts more"},
+            {"id": "positions", "kind": "levels", "levels": {"describes": 0}, "condition": "a mention counts"},
+            {"id": "salience", "kind": "salience", "condition": "breadth counts, not emphasis"},
+        ],
+    },
 }
 INDEX = {
     "id": "idx",
@@ -45,7 +55,7 @@ def test_indicator_scores_follow_the_rubric():
     assert scores.loc[("x", "b"), "score"] == 1  # endorsed (2), less the questions penalty
     assert scores.loc[("y", "a"), "score"] == 0  # only questioned
     assert scores.loc[("y", "b"), "score"] == 0  # not raised
-    assert scores.loc[("x", "b"), "score_meaning"] == "Endorsed, also questioned"
+    assert scores.loc[("x", "b"), "score_meaning"] == "Endorsed, less 1 for also questioning it"
     assert scores.loc[("y", "a"), "score_meaning"] == "Questioned only"
     assert scores.loc[("y", "b"), "score_meaning"] == "Not raised"
     # salience rule: (endorses + implements - questions) / base
@@ -89,7 +99,7 @@ def test_sensitivity_finds_a_dominant_source_robust_and_a_crossing_pair_not():
         "draws": 1000,
         "dirichlet_alpha": 1.0,
         "robust_share": 0.95,
-        "rules": [{"id": "presence"}, {"id": "salience"}],
+        "rules": [{"id": "presence"}, {"id": "salience", "kind": "salience"}],
     }
     result = indices.sensitivity(scores, settings)
     pairs = result["pairs"].set_index(["higher_id", "lower_id"])
@@ -155,3 +165,159 @@ def test_pairs_are_named_in_the_published_ranking_order():
     (pair,) = indices.sensitivity(scores, settings)["pairs"].itertuples()
     assert (pair.higher_id, pair.lower_id) == ("y", "x")
     assert not pair.robust
+
+
+# --- the alternative scoring rules ------------------------------------------------------
+
+
+def test_level_rules_are_the_rubric_levels_with_each_rules_overrides():
+    base = {"describes": 1, "endorses": 2, "implements": 3}
+    assert indices.level_rules(BOOK) == {
+        "presence": base,
+        "advocacy": {**base, "implements": 2},
+        "positions": {**base, "describes": 0},
+    }  # the salience rule has no levels
+    no_levels = {**BOOK, "sensitivity": {"rules": [{"id": "salience", "kind": "salience"}]}}
+    assert indices.level_rules(no_levels) == {indices.MAIN_RULE: base}
+
+
+# Worked by hand (levels: describes 1, endorses 2, implements 3; advocacy: implements 2;
+# positions: describes 0; a question takes 1 off, never below 0):
+#   x: a = implements + describes: presence 3, advocacy 2, positions 3
+#      b = endorses, questioned:   presence 1, advocacy 1, positions 1
+#   w: a = describes only:         presence 1, advocacy 1, positions 0
+#      b = implements, questioned: presence 2, advocacy 1, positions 2
+#   y: a = questioned only, b not raised: 0 under every rule
+RULE_TABLE = pd.DataFrame(
+    salience_rows("x", 10, ca={"describes": 2, "implements": 1}, cb={"endorses": 1, "questions": 1})
+    + salience_rows("w", 10, ca={"describes": 1}, cb={"implements": 1, "questions": 1})
+    + salience_rows("y", 20, ca={"questions": 3})
+)
+
+
+def test_advocacy_and_positions_rules_score_each_indicator():
+    scores = indices.indicator_scores(RULE_TABLE, INDEX, BOOK).set_index(["source_id", "indicator"])
+    # One column per rule other than the main one, and none for the salience rule.
+    assert [c for c in scores.columns if c.startswith("score_") and c != "score_meaning"] == [
+        "score_advocacy",
+        "score_positions",
+    ]
+    found = {key: tuple(row) for key, row in scores[["score", "score_advocacy", "score_positions"]].iterrows()}
+    assert found == {
+        ("x", "a"): (3, 2, 3),
+        ("x", "b"): (1, 1, 1),
+        ("w", "a"): (1, 1, 0),
+        ("w", "b"): (2, 1, 2),
+        ("y", "a"): (0, 0, 0),
+        ("y", "b"): (0, 0, 0),
+    }
+
+
+def test_advocacy_and_positions_rules_give_their_own_index():
+    table = indices.index_scores(indices.indicator_scores(RULE_TABLE, INDEX, BOOK)).set_index("source_id")
+    # Weights 1 and 3 (a quarter and three quarters), scores 0-3 scaled to 0-100:
+    # x: presence 100·(3/4 + 3/4)/3 = 50, advocacy 100·(2/4 + 3/4)/3 = 125/3, positions 50.
+    # w: presence 100·(1/4 + 6/4)/3 = 175/3, advocacy 100·(1/4 + 3/4)/3 = 100/3,
+    #    positions 100·(0 + 6/4)/3 = 50.
+    assert table.loc["x", ["score", "score_advocacy", "score_positions"]].tolist() == pytest.approx([50, 125 / 3, 50])
+    assert table.loc["w", ["score", "score_advocacy", "score_positions"]].tolist() == pytest.approx(
+        [175 / 3, 100 / 3, 50]
+    )
+    assert table.loc["y", ["score", "score_advocacy", "score_positions"]].tolist() == [0, 0, 0]
+    # w leads x under the main rule and trails it under advocacy.
+    assert table.loc["w", "score"] > table.loc["x", "score"]
+    assert table.loc["w", "score_advocacy"] < table.loc["x", "score_advocacy"]
+
+
+# Ten equally weighted indicators. x implements (2 sentences) on the first nine and
+# says nothing on the tenth; y endorses (1 sentence) the first nine and describes the
+# tenth; z says nothing. Published order: x 100·27/30 = 90, y 100·19/30 = 63.3, z 0.
+TEN = {
+    "id": "ten",
+    "indicators": [{"id": f"i{k}", "label": f"I{k}", "codes": [f"c{k}"], "weight": 1} for k in range(10)],
+}
+
+
+def ten_rows(source, by_code):
+    rows = []
+    for k in range(10):
+        stances = {"endorses": 0, "implements": 0, "describes": 0, "questions": 0, **by_code.get(f"c{k}", {})}
+        rows.append({"source_id": source, "source": source.title(), "code": f"c{k}", "body_sentences": 20, **stances})
+    return rows
+
+
+TEN_TABLE = pd.DataFrame(
+    ten_rows("x", {f"c{k}": {"implements": 2} for k in range(9)})
+    + ten_rows("y", {**{f"c{k}": {"endorses": 1} for k in range(9)}, "c9": {"describes": 1}})
+    + ten_rows("z", {})
+)
+SETTINGS = {
+    "seed": 4,
+    "draws": 2000,
+    "dirichlet_alpha": 1.0,
+    "robust_share": 0.95,
+    "weights_condition": "the weights are as published",
+    "rules": BOOK["sensitivity"]["rules"],
+}
+
+
+def test_a_pair_that_reverses_under_advocacy_is_not_robust():
+    """x − y per indicator: presence (+1 × 9, −1): x stays higher unless the tenth weight
+    exceeds 1/2, which a flat Dirichlet of 10 gives with probability (1/2)^9 = 0.2%.
+    Advocacy (0 × 9, −1): y is higher under every weighting. Positions (+1 × 9, 0) and
+    salience (+1/20 × 9, 0): x is higher under every weighting."""
+    scores = indices.indicator_scores(TEN_TABLE, TEN, BOOK)
+    main = indices.index_scores(scores).set_index("source_id")
+    assert main["score"].tolist() == pytest.approx([90, 190 / 3, 0])
+    result = indices.sensitivity(scores, SETTINGS)
+    pairs = result["pairs"].set_index(["higher_id", "lower_id"])
+    assert list(pairs.index) == [("x", "y"), ("x", "z"), ("y", "z")]
+    xy = pairs.loc[("x", "y")]
+    assert xy["share_presence"] > 0.99
+    assert (xy["share_advocacy"], xy["share_positions"], xy["share_salience"]) == (0.0, 1.0, 1.0)
+    assert not xy["robust"] and xy["fails_under"] == "advocacy"
+    # Over z, each of x and y leads on some indicator and trails on none: robust under every rule.
+    for pair in [("x", "z"), ("y", "z")]:
+        row = pairs.loc[pair]
+        assert row["robust"] and row["fails_under"] == ""
+        assert [row[f"share_{r}"] for r in ("presence", "advocacy", "positions", "salience")] == [1.0] * 4
+    assert set(result["rank_stability"]["rule"]) == {"presence", "advocacy", "positions", "salience"}
+    assert set(result["ranges"]["rule"]) == {"presence", "advocacy", "positions", "salience"}
+
+
+def test_dependency_names_the_condition_the_order_rests_on():
+    scores = indices.indicator_scores(TEN_TABLE, TEN, BOOK)
+    pairs = indices.sensitivity(scores, SETTINGS)["pairs"]
+    (xy,) = pairs[(pairs["higher_id"] == "x") & (pairs["lower_id"] == "y")].itertuples()
+    # y is above x in every weighting under advocacy, at equal weights too: the order
+    # reverses there, so it holds only when advocacy's condition holds; under the other
+    # rules it holds in more than 95% of weightings, so nothing is added.
+    assert xy.reversed_under == "advocacy"
+    assert indices.dependency(xy, SETTINGS, "equal weights") == "X ranks above Y only when running counts more"
+    # Reversed under salience at the published weights, and under presence (.6) and
+    # advocacy (.9) held only in some weightings: the weakest of those, .6, undoes it in 40%.
+    pair = SimpleNamespace(
+        higher="A",
+        lower="B",
+        fails_under="presence advocacy salience",
+        reversed_under="salience",
+        share_presence=0.6,
+        share_advocacy=0.9,
+        share_positions=1.0,
+        share_salience=0.2,
+    )
+    assert indices.dependency(pair, SETTINGS, "equal weights") == (
+        "A ranks above B only when breadth counts, not emphasis; "
+        "even then, other weightings of the indicators undo it in up to 40% of cases"
+    )
+    assert indices.dependency(pair, SETTINGS, "equal weights", whole=False) == (
+        "A ranks above B only when breadth counts, not emphasis"
+    )
+    # Never reversed, but held in only 70% of weightings under presence: 30% undo it.
+    steady = SimpleNamespace(**{**vars(pair), "reversed_under": "", "fails_under": "presence", "share_presence": 0.7})
+    assert indices.dependency(steady, SETTINGS, "equal weights") == (
+        "A ranks above B under every scoring rule with equal weights, "
+        "but other weightings of the indicators undo it in up to 30% of cases"
+    )
+    assert indices.weights_in_words(TEN) == "equal weights"
+    assert indices.weights_in_words({**TEN, "indicators": [{"weight": 1}, {"weight": 2}]}) == "the published weights"

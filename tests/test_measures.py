@@ -6,6 +6,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+import yaml
 
 from analysis import coding, corpus, datafiles, measures, sampling
 from analysis.paths import ROOT
@@ -32,8 +33,8 @@ def test_alpha_is_one_for_perfect_agreement_and_undefined_without_variation():
 def test_reliability_counts_units_as_sentence_by_code():
     codes = pd.DataFrame({"dimension": ["d1", "d1", "d2"], "code": ["a", "b", "c"]})
     sample = ["s1", "s2", "s3", "s4", "s5"]
-    first = {("s1", "a"): "endorses", ("s2", "b"): "describes", ("s3", "c"): "endorses"}
-    second = {("s1", "a"): "describes", ("s2", "a"): "describes", ("s3", "c"): "endorses"}
+    first = {("s1", "a", ""): "endorses", ("s2", "b", ""): "describes", ("s3", "c", ""): "endorses"}
+    second = {("s1", "a", ""): "describes", ("s2", "a", ""): "describes", ("s3", "c", ""): "endorses"}
     table = measures.reliability(first, second, sample, codes)
     d1 = table[(table["level"] == "dimension") & (table["dimension"] == "d1")].iloc[0]
     assert (d1["units"], d1["first_coder_positives"], d1["second_coder_positives"], d1["agreed_positives"]) == (
@@ -151,23 +152,33 @@ def _records(table: pd.DataFrame) -> list[dict]:
     ]
 
 
-def test_reliability_on_a_tiny_sample_worked_by_hand():
-    # Dimension order is the codebook's, not alphabetical: threats first.
-    codes = pd.DataFrame(
-        {
-            "dimension": ["threats", "threats", "enforcement", "enforcement", "enforcement"],
-            "code": ["t1", "t2", "e1", "e2", "e3"],
-        }
-    )
-    sample = ["s1", "s2", "s3"]
-    first = {("s1", "t1"): "endorses", ("s2", "t1"): "describes", ("s2", "e1"): "endorses", ("s3", "e2"): "implements"}
-    second = {
-        ("s1", "t1"): "endorses",
-        ("s2", "t1"): "questions",
-        ("s3", "t2"): "describes",
-        ("s3", "e2"): "implements",
+# Dimension order is the codebook's, not alphabetical: threats first.
+TINY_CODES = pd.DataFrame(
+    {
+        "dimension": ["threats", "threats", "enforcement", "enforcement", "enforcement"],
+        "code": ["t1", "t2", "e1", "e2", "e3"],
     }
-    table = measures.reliability(first, second, sample, codes)
+)
+TINY_ITEMS = pd.DataFrame({"dimension": ["threats"] * 3, "code": ["t1", "t1", "t2"], "item": ["i1", "i2", "i3"]})
+TINY_SAMPLE = ["s1", "s2", "s3"]
+TINY_FIRST = {
+    ("s1", "t1", "i1"): "endorses",
+    ("s2", "t1", "i2"): "describes",
+    ("s2", "e1", ""): "endorses",
+    ("s3", "e2", ""): "implements",
+}
+TINY_SECOND = {
+    ("s1", "t1", "i1"): "endorses",
+    ("s2", "t1", "i1"): "questions",
+    ("s3", "t2", "i3"): "describes",
+    ("s3", "e2", ""): "implements",
+}
+
+
+def test_reliability_on_a_tiny_sample_worked_by_hand():
+    # Keys are (sentence, code, item): the threats codes carry items, which the code-level
+    # rows do not look at (s2 is t1 for both coders, with different items).
+    table = measures.reliability(TINY_FIRST, TINY_SECOND, TINY_SAMPLE, TINY_CODES)
     assert list(table.columns) == [
         "level",
         "dimension",
@@ -229,46 +240,105 @@ def test_reliability_on_a_tiny_sample_worked_by_hand():
     assert _records(table) == expected
 
 
-def test_reliability_of_the_stored_files_is_read_from_the_sample_and_both_codings(tmp_path, monkeypatch):
+def test_reliability_adds_an_items_row_on_sentence_by_item_units():
+    table = measures.reliability(TINY_FIRST, TINY_SECOND, TINY_SAMPLE, TINY_CODES, TINY_ITEMS)
+    # The code-level rows are those without items; one "items" row follows them.
+    without = measures.reliability(TINY_FIRST, TINY_SECOND, TINY_SAMPLE, TINY_CODES)
+    assert _records(table.iloc[:-1]) == _records(without)
+    (items,) = _records(table.iloc[-1:])
+    # 3 sentences x 3 items = 9 units. First: (s1,i1) (s2,i2); second: (s1,i1) (s2,i1) (s3,i3).
+    # Pairs: (1,1) once; (1,0) at (s2,i2); (0,1) at (s2,i1) and (s3,i3); (0,0) five times.
+    # o11 = 2, o10 = o01 = 3, o00 = 10; n1 = 5, n0 = 13, n = 18.
+    # Do = 6/18 = 1/3, De = 2·5·13/(18·17) = 65/153, alpha = 1 - (1/3)(153/65) = 1 - 51/65 = 14/65.
+    # (At the code level s2 agrees, as t1: the item is where these coders part.)
+    assert items == {
+        "level": "items",
+        "dimension": "threats",
+        "code": "",
+        "sentences": 3,
+        "units": 9,
+        "first_coder_positives": 2,
+        "second_coder_positives": 3,
+        "agreed_positives": 1,
+        "alpha": pytest.approx(14 / 65),
+        "reading": "unreliable (< .667)",
+        "stance_units": None,
+        "stance_alpha": None,
+    }
+
+
+def test_reliability_of_the_stored_files_is_read_round_by_round_newest_first(tmp_path, monkeypatch):
+    s1, s2 = "CA-2019-p004-s01", "CA-2019-p005-s01"
+    header = "sentence_id,code,item,stance,note\n"
     files = {
-        "SAMPLE": "sentence_id,document_id\nCA-2019-p004-s01,CA-2019\nCA-2019-p005-s01,CA-2019\n",
-        "FIRST_CODING": "sentence_id,code,stance,note\nCA-2019-p004-s01,thr_opioids,endorses,\nCA-2019-p005-s01,,,\n",
-        "SECOND_CODING": (
-            "sentence_id,code,stance,note\nCA-2019-p004-s01,thr_opioids,endorses,\n"
-            "CA-2019-p005-s01,enf_organised_crime,describes,\n"
+        "round-1/first_coding.csv": f"{header}{s1},thr_opioids,,endorses,\n{s2},,,,\n",
+        "round-1/second_coding.csv": f"{header}{s1},thr_opioids,,endorses,\n{s2},enf_organised_crime,,describes,\n",
+        "round-2/first_coding.csv": f"{header}{s1},thr_opioids,fentanyl,endorses,\n{s2},,,,\n",
+        "round-2/second_coding.csv": (
+            f"{header}{s1},thr_opioids,heroin_opioids,endorses,\n{s2},enf_organised_crime,,describes,\n"
         ),
+        "sample.csv": f"sentence_id,document_id\n{s1},CA-2019\n{s2},CA-2019\n",
     }
     for name, text in files.items():
-        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
-        monkeypatch.setattr(coding, name, tmp_path / f"{name}.csv")
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    # The folders' names are those of protocol.yaml: round-1 under codebook 1.0.0, round-2 under 2.0.0.
+    monkeypatch.setattr(coding, "SAMPLE", tmp_path / "sample.csv")
+    monkeypatch.setattr(coding, "ROUNDS", [tmp_path / "round-1", tmp_path / "round-2"])
     table = measures.reliability_results()
-    dimensions = table[table["level"] == "dimension"]
-    # The codebook's dimensions and their numbers of codes.
-    book = coding.read_codebook()
+    assert table.columns[0] == "round"
+    assert list(dict.fromkeys(table["round"])) == ["round-2", "round-1"]  # newest first
+    # The codebook read with yaml: each dimension's codes, those added in 2.0.0, and the items.
+    book = yaml.safe_load((ROOT / "data" / "coding" / "codebook.yaml").read_text(encoding="utf-8"))
     n_codes = {d["id"]: len(d["codes"]) for d in book["dimensions"]}
-    assert list(dimensions["dimension"]) == list(n_codes)
-    assert len(table) == len(n_codes) + sum(n_codes.values())
-    by_dimension = dimensions.set_index("dimension")
-    # Units: 2 sentences x the dimension's codes. threats: both coders (s1, thr_opioids),
-    # the rest 0: perfect agreement. enforcement: one (0,1) among N units, the rest (0,0):
-    # o00 = 2(N-1), o01 = o10 = 1; n0 = 2N-1, n1 = 1, n = 2N; Do = 2/2N = 1/N,
-    # De = 2(2N-1)/(2N(2N-1)) = 1/N, so alpha = 0. harm reduction: nobody coded it, not defined.
-    threats, enforcement, harm = (by_dimension.loc[d] for d in ("threats", "enforcement", "harm_reduction"))
-    assert (threats["units"], threats["first_coder_positives"], threats["second_coder_positives"]) == (
-        2 * n_codes["threats"],
-        1,
-        1,
-    )
-    assert (threats["agreed_positives"], threats["stance_units"], threats["alpha"]) == (1, 1, pytest.approx(1.0))
-    assert pd.isna(threats["stance_alpha"])  # one stance value only
-    assert (enforcement["units"], enforcement["first_coder_positives"], enforcement["second_coder_positives"]) == (
-        2 * n_codes["enforcement"],
-        0,
-        1,
-    )
-    assert (enforcement["stance_units"], enforcement["alpha"]) == (0, pytest.approx(0.0))
-    assert pd.isna(harm["alpha"]) and harm["reading"] == "not defined"
+    n_new = {d["id"]: sum(c.get("added") == "2.0.0" for c in d["codes"]) for d in book["dimensions"]}
+    n_items = sum(len(c.get("items", [])) for d in book["dimensions"] for c in d["codes"])
+    assert n_new["threats"] >= 1 and n_items > 0  # thr_cannabis; the threat items
+    latest, earlier = table[table["round"] == "round-2"], table[table["round"] == "round-1"]
+    # Round 2 knows every code and the items; round 1 only the codes of codebook 1.
+    assert list(latest["level"]) == [
+        level for d in book["dimensions"] for level in ["dimension"] + ["code"] * n_codes[d["id"]]
+    ] + ["items"]
+    assert list(earlier["level"]) == [
+        level for d in book["dimensions"] for level in ["dimension"] + ["code"] * (n_codes[d["id"]] - n_new[d["id"]])
+    ]
+    assert "thr_cannabis" in set(latest["code"]) and "thr_cannabis" not in set(earlier["code"])
     assert set(table["sentences"]) == {2}
+    for name, rows, threat_codes in (
+        ("round-2", latest, n_codes["threats"]),
+        ("round-1", earlier, n_codes["threats"] - n_new["threats"]),
+    ):
+        by_dimension = rows[rows["level"] == "dimension"].set_index("dimension")
+        threats, enforcement, harm = (by_dimension.loc[d] for d in ("threats", "enforcement", "harm_reduction"))
+        # threats: both coders (s1, thr_opioids), the rest 0: perfect agreement, whatever the items.
+        assert (threats["units"], threats["first_coder_positives"], threats["second_coder_positives"]) == (
+            2 * threat_codes,
+            1,
+            1,
+        ), name
+        assert (threats["agreed_positives"], threats["stance_units"], threats["alpha"]) == (1, 1, 1.0), name
+        assert pd.isna(threats["stance_alpha"])  # one stance value only
+        # enforcement: one (0,1) among N units, the rest (0,0): o00 = 2(N-1), o01 = o10 = 1;
+        # n0 = 2N-1, n1 = 1, n = 2N; Do = 2/2N = 1/N, De = 2(2N-1)/(2N(2N-1)) = 1/N, so alpha = 0.
+        assert (enforcement["units"], enforcement["first_coder_positives"]) == (2 * n_codes["enforcement"], 0)
+        assert (enforcement["second_coder_positives"], enforcement["stance_units"]) == (1, 0)
+        assert enforcement["alpha"] == 0
+        # harm reduction: nobody coded it, not defined.
+        assert pd.isna(harm["alpha"]) and harm["reading"] == "not defined"
+    # Round 2's items: s1 is fentanyl for one coder and heroin for the other. N = 2 x items
+    # units with two (1,0)/(0,1) units and N - 2 (0,0): o00 = 2(N-2), o01 = o10 = 2;
+    # n0 = 2N-2, n1 = 2, n = 2N. Do = 4/2N, De = 2(2N-2)2/(2N(2N-1)),
+    # alpha = 1 - (2N-1)/(2(N-1)) = -1/(2(N-1)); published to 4 places.
+    (items,) = latest[latest["level"] == "items"].itertuples()
+    units = 2 * n_items
+    assert (items.units, items.first_coder_positives, items.second_coder_positives, items.agreed_positives) == (
+        units,
+        1,
+        1,
+        0,
+    )
+    assert items.alpha == pytest.approx(-1 / (2 * (units - 1)), abs=5e-5)
+    assert items.alpha == round(items.alpha, 4)
 
 
 # --- keyword coder --------------------------------------------------------------------
@@ -499,12 +569,24 @@ def test_method_figures_rounds_to_whole_percent_and_says_not_defined():
     coverage = pd.DataFrame({"coded": [40, 5], "sentences": [100, 50]})
     sample = pd.DataFrame({"sampled": [20, 14], "sentences": [100, 50], "share": [0.2, 0.28]})
     adjudication = pd.DataFrame({"decision": ["a", "b", "c"], "disagreements": [2, 1, 0]})
-    # Object columns keep None apart from NaN; code rows must not overwrite their dimension's alpha.
+    # Newest round first, as reliability_results gives it. Object columns keep None apart
+    # from NaN; code rows must not overwrite their dimension's alpha, nor the first round
+    # the latest's.
     reliability = pd.DataFrame(
         {
-            "level": ["dimension", "code", "dimension", "code", "dimension"],
-            "dimension": ["enforcement", "enforcement", "threats", "threats", "harm_reduction"],
-            "alpha": pd.Series([0.929714, 0.5, None, 0.7, float("nan")], dtype=object),
+            "round": ["round-2"] * 6 + ["round-1"] * 4,
+            "level": [
+                *("dimension", "code", "dimension", "code", "dimension", "items"),
+                *("dimension", "code", "dimension", "dimension"),
+            ],
+            "dimension": [
+                *("enforcement", "enforcement", "threats", "threats", "harm_reduction", "threats"),
+                *("enforcement", "enforcement", "threats", "harm_reduction"),
+            ],
+            "alpha": pd.Series([0.929714, 0.5, None, 0.7, float("nan"), 0.456, 0.61, 0.9, 0.75, None], dtype=object),
+            "stance_alpha": pd.Series(
+                [0.7051, None, 0.5, None, float("nan"), None, 0.2, None, 0.3, None], dtype=object
+            ),
         }
     )
     keywords = pd.DataFrame(
@@ -521,13 +603,42 @@ def test_method_figures_rounds_to_whole_percent_and_says_not_defined():
         "coded_sentences": 45,
         "coded_share": "30%",  # 45 / 150
         "disagreements": 3,
+        # the latest round (round-2)
         "alpha_enforcement": "0.93",
         "alpha_threats": "not defined",
         "alpha_harm_reduction": "not defined",
+        "stance_alpha_enforcement": "0.71",
+        "stance_alpha_threats": "0.50",
+        "stance_alpha_harm_reduction": "not defined",
+        "alpha_items": "0.46",
+        # the first round (round-1), its dimensions only
+        "alpha_round1_enforcement": "0.61",
+        "alpha_round1_threats": "0.75",
+        "alpha_round1_harm_reduction": "not defined",
         "keyword_precision_enforcement": "67%",
         "keyword_recall_enforcement": "100%",
         "keyword_precision_threats": "not defined",
         "keyword_recall_threats": "33%",
         "keyword_precision_harm_reduction": "not defined",
         "keyword_recall_harm_reduction": "not defined",
+    }
+
+
+def test_uncertainty_figures_summarise_the_defined_design_effects(monkeypatch):
+    from analysis import salience
+
+    # The settings are read from the salience module when asked, and printed with a thousands separator.
+    monkeypatch.setattr(salience, "BOOTSTRAP_DRAWS", 12345)
+    monkeypatch.setattr(salience, "BOOTSTRAP_SEED", 7)
+    # Five defined design effects (the nan is a share of 0 or 1): sorted 0.8, 1.0, 1.5,
+    # 2.3, 3.0; median 1.5; three of five (60%) above 1 (1.0 is not above).
+    table = pd.DataFrame({"design_effect": [1.5, float("nan"), 0.8, 2.3, 3.0, 1.0]})
+    assert measures.uncertainty_figures(table) == {
+        "boot_draws": "12,345",
+        "boot_seed": 7,
+        "deff_cells": 5,
+        "deff_median": "1.5",
+        "deff_low": "0.8",
+        "deff_high": "3.0",
+        "deff_above_one": "60%",
     }

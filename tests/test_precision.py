@@ -18,7 +18,21 @@ from fractions import Fraction
 
 import pytest
 
-from analysis import charts, exhibits, export, findings, indices, measures, results, synthesis, tables
+from analysis import (
+    charts,
+    coding,
+    corpus,
+    editions,
+    exhibits,
+    export,
+    findings,
+    indices,
+    measures,
+    results,
+    review,
+    synthesis,
+    tables,
+)
 from analysis.paths import ROOT
 
 
@@ -78,20 +92,49 @@ def test_every_number_of_the_data_package_has_at_most_the_stated_precision(tmp_p
     assert checked > 1000  # shares, rates, intervals, indices, cosines, alphas were all read
 
 
-def test_every_glued_value_has_at_most_the_stated_precision():
-    figures = (
+def _glued_values() -> dict[str, object]:
+    """Every value a chapter or appendix glues, made as the pages make them."""
+    codes = coding.codes()
+    annotations = coding.load_annotations()
+    method = measures.method_figures(
+        measures.coverage(annotations),
+        measures.reliability_results(),
+        measures.keyword_agreement(measures.keyword_coding(codes), annotations, codes),
+        measures.sample_sizes(corpus.documents_frame()),
+        measures.adjudication_summary(),
+    )
+    return (
         findings.length_figures()
         | findings.enforcement()
         | findings.indices_figures()
         | findings.threat_figures()
         | findings.synthesis_figures()
         | findings.key_findings()
+        | method
+        | review.figures()
+        | measures.uncertainty_figures(results.salience_table())
+        | editions.change_figures(*editions.what_changed())
     )
+
+
+def test_every_glued_value_has_at_most_the_stated_precision():
+    figures = _glued_values()
+    # The method chapter's reliability and design effect, and the "What changed" appendix, are read too.
+    assert {"alpha_items", "deff_median", "changes_summary", "recoded_summary"} <= set(figures)
     for name, value in figures.items():
         shown = value._repr_html_() if hasattr(value, "_repr_html_") else repr(value)
         assert not long_numbers(shown), f"{name}: {shown}"
         if isinstance(value, float):
             assert value == round(value, results.DECIMALS), name
+
+
+def test_the_what_changed_tables_hold_no_number_with_more_digits_than_the_stated_precision():
+    """Old values come from the stored edition's CSVs, new ones from this edition: both are shown whole."""
+    _, changed, recoded = editions.what_changed()
+    assert len(changed)
+    for table in (tables.edition_changes(changed), tables.coding_changes(recoded)):
+        assert not long_numbers(tables.html_table(table).data)
+    assert not long_numbers(tables.key_finding_changes(changed).data)
 
 
 def test_the_reliability_table_is_rounded_where_it_is_made():

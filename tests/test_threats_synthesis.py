@@ -1,38 +1,39 @@
 """Threat patterns over time, convergence and similarity, on hand-made frames."""
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import synthesis, tables, threats
+from analysis import salience, synthesis, tables, threats
 
-SOURCES = pd.DataFrame({"source_id": ["A", "B", "C"], "reference_year": [2013, 2019, 2024]})
+SOURCES = pd.DataFrame({"source_id": ["A", "B", "C"], "source": ["a", "b", "c"], "reference_year": [2013, 2019, 2024]})
 
 
 def rows(code, counts, **stances):
     out = []
     for source, n in zip(["A", "B", "C"], counts, strict=True):
-        out.append(
-            {
-                "source_id": source,
-                "source": source.lower(),
-                "code": code,
-                "label": code.upper(),
-                "short": code,
-                "dimension": "d",
-                "sentences": n,
-                "body_sentences": 10,
-                "share": n / 10,
-                "share_low": 0.0,
-                "share_high": 1.0,
-                "endorses": stances.get(source, {}).get("endorses", n),
-                "implements": 0,
-                "describes": 0,
-                "questions": stances.get(source, {}).get("questions", 0),
-            }
-        )
+        row = {
+            "source_id": source,
+            "source": source.lower(),
+            "code": code,
+            "label": code.upper(),
+            "short": code,
+            "dimension": "d",
+            "sentences": n,
+            "body_sentences": 10,
+            "share": n / 10,
+            "share_low": 0.0,
+            "share_high": 1.0,
+            "endorses": stances.get(source, {}).get("endorses", n),
+            "implements": 0,
+            "describes": 0,
+            "questions": stances.get(source, {}).get("questions", 0),
+            "evidence_url": f"evidence/{code}.html#{source}",
+        }
+        out.append({**row, "stance_mix": salience.stance_mix(SimpleNamespace(**row))})
     return out
 
 
@@ -45,7 +46,10 @@ def test_threat_patterns_and_first_year():
     assert matrix.loc["new", "pattern"] == threats.NEW and matrix.loc["new", "first_named"] == 2024
     assert matrix.loc["gone", "pattern"] == threats.EARLY and matrix.loc["gone", "first_named"] == 2013
     assert matrix.loc["never", "pattern"] == threats.NONE
-    assert threats.patterns(threats.threat_matrix(table, SOURCES))[threats.NEW] == ["NEW"]
+    # By short label (the default), or by another column.
+    assert threats.patterns(threats.threat_matrix(table, SOURCES))[threats.NEW] == ["new"]
+    assert threats.patterns(threats.threat_matrix(table, SOURCES), column="label")[threats.NEW] == ["NEW"]
+    assert threats.patterns(threats.threat_matrix(table, SOURCES))[threats.EARLY] == ["gone"]
 
 
 def test_convergence_classifies_shared_contested_and_distinct_themes():
@@ -94,7 +98,7 @@ def test_similarity_counts_shared_codes_and_is_symmetric():
 
 
 def test_some_sources_and_several_latest_sources():
-    sources = pd.DataFrame({"source_id": ["A", "B", "C"], "reference_year": [2013, 2024, 2024]})
+    sources = SOURCES.assign(reference_year=[2013, 2024, 2024])
     table = pd.DataFrame(rows("late", [0, 1, 2]) + rows("mid", [1, 1, 0]) + rows("never", [0, 0, 0]))
     matrix = threats.threat_matrix(table, sources).drop_duplicates("code").set_index("code")
     assert matrix.loc["late", "pattern"] == threats.NEW  # named only by the two latest sources
@@ -103,9 +107,119 @@ def test_some_sources_and_several_latest_sources():
 
 
 def test_a_never_named_threat_does_not_turn_years_into_decimals():
-    from analysis import tables
-
     table = pd.DataFrame(rows("seen", [1, 0, 0]) + rows("never", [0, 0, 0]))
-    matrix = threats.threat_matrix(table, SOURCES).assign(evidence_url="evidence/x.html#y")
-    shown = tables.threat_matrix(matrix).set_index("Threat")["First named"].to_dict()
-    assert shown == {"seen": "2013", "never": "not named"}
+    matrix = threats.threat_matrix(table, SOURCES)
+    shown = tables.threat_families(matrix).set_index("Family")["First named"].to_dict()
+    assert shown == {"seen": "2013, a", "never": "not named"}
+
+
+# --- threat items and their enforcement equivalents -------------------------------------
+
+
+def item_rows(item, family, counts):
+    """Salience rows of one threat item, as item_table() gives them (all stances endorse)."""
+    return [
+        {**row, "code": family, "item": item, "family": family.removeprefix("thr_"), "label": item.title()}
+        for row in rows(item, counts)
+    ]
+
+
+def enforcement(*entries):
+    """Salience rows of enforcement codes: (source, code, endorses, implements, describes)."""
+    return pd.DataFrame(entries, columns=["source_id", "code", "endorses", "implements", "describes"])
+
+
+EQUIVALENTS = {"fentanyl": ["enf_precursors"], "nitazenes": ["enf_online"], "heroin": ["enf_precursors"], "khat": []}
+# A endorses precursor control; B only describes online enforcement; C implements
+# precursor control and describes online enforcement.
+ENFORCEMENT = enforcement(
+    ("A", "enf_precursors", 2, 0, 0),
+    ("A", "enf_online", 0, 0, 0),
+    ("B", "enf_precursors", 0, 0, 0),
+    ("B", "enf_online", 0, 0, 3),
+    ("C", "enf_precursors", 0, 1, 0),
+    ("C", "enf_online", 0, 0, 1),
+)
+
+
+def test_prioritised_counts_only_sources_that_endorse_or_implement_an_equivalent():
+    assert threats.prioritised(ENFORCEMENT, EQUIVALENTS) == {
+        "fentanyl": {"A", "C"},
+        "nitazenes": set(),  # described only, by B and C: not a priority
+        "heroin": {"A", "C"},
+        "khat": set(),  # no equivalent
+    }
+
+
+def test_an_earlier_enforcement_priority_is_the_first_naming_of_an_item():
+    """fentanyl: named as a threat only by C (2024), but A (2013) endorses its equivalent,
+    so it is first named in 2013 by a, as an enforcement priority, by two sources, and
+    is not new. nitazenes: named as a threat only by C; its equivalent is only described
+    (by B and C), so it stays new. heroin: A names it as a threat and also endorses its
+    equivalent: as a threat; C only as a priority."""
+    table = pd.DataFrame(
+        item_rows("fentanyl", "thr_opioids", [0, 0, 3])
+        + item_rows("nitazenes", "thr_opioids", [0, 0, 2])
+        + item_rows("heroin", "thr_opioids", [1, 0, 0])
+    )
+    priorities = threats.prioritised(ENFORCEMENT, EQUIVALENTS)
+    matrix = threats.threat_matrix(table, SOURCES, unit="item", priorities=priorities)
+    first = matrix.drop_duplicates("item").set_index("item")
+    assert tuple(first.loc["fentanyl", ["first_named", "first_named_by", "first_named_as", "named_by"]]) == (
+        2013,
+        "a",
+        threats.AS_PRIORITY,
+        2,
+    )
+    assert first.loc["fentanyl", "pattern"] == threats.SOME != threats.NEW
+    assert tuple(first.loc["nitazenes", ["first_named", "first_named_by", "first_named_as", "named_by"]]) == (
+        2024,
+        "c",
+        threats.AS_THREAT,
+        1,
+    )
+    assert first.loc["nitazenes", "pattern"] == threats.NEW
+    assert tuple(first.loc["heroin", ["first_named", "first_named_as", "named_by", "pattern"]]) == (
+        2013,
+        threats.AS_THREAT,
+        2,
+        threats.SOME,
+    )
+    named_as = matrix.set_index(["item", "source_id"])["named_as"].to_dict()
+    assert named_as == {
+        ("fentanyl", "A"): threats.AS_PRIORITY,
+        ("fentanyl", "B"): "",
+        ("fentanyl", "C"): threats.AS_THREAT,
+        ("nitazenes", "A"): "",
+        ("nitazenes", "B"): "",  # describes online enforcement only
+        ("nitazenes", "C"): threats.AS_THREAT,
+        ("heroin", "A"): threats.AS_THREAT,  # a threat and a priority: as a threat
+        ("heroin", "B"): "",
+        ("heroin", "C"): threats.AS_PRIORITY,
+    }
+    assert threats.patterns(matrix, "item") == {
+        threats.NEW: ["nitazenes"],
+        threats.PERSISTENT: [],
+        threats.EARLY: [],
+        threats.SOME: ["fentanyl", "heroin"],
+        threats.NONE: [],
+    }
+    # Without the equivalents, fentanyl would be new in the latest source.
+    plain = threats.threat_matrix(table, SOURCES, unit="item").drop_duplicates("item").set_index("item")
+    assert (plain.loc["fentanyl", "pattern"], plain.loc["fentanyl", "first_named"]) == (threats.NEW, 2024)
+    # The published table says how the item was first named, and what a priority-only cell means.
+    shown = tables.threat_matrix(matrix).set_index("Threat")
+    assert shown.loc["fentanyl", "First named"] == "2013, a (as an enforcement priority)"
+    assert shown.loc["fentanyl", "a"] == "not raised as a threat; an enforcement priority"
+    assert shown.loc["nitazenes", "First named"] == "2024, c"
+    assert shown.loc["nitazenes", "Family"] == "opioids"
+
+
+def test_in_the_same_year_a_threat_names_an_item_before_a_priority():
+    """A (as a priority) and B (as a threat) share the year 2013: B names it first."""
+    sources = SOURCES.assign(reference_year=[2013, 2013, 2024])
+    table = pd.DataFrame(item_rows("fentanyl", "thr_opioids", [0, 1, 0]))
+    matrix = threats.threat_matrix(table, sources, unit="item", priorities={"fentanyl": {"A"}})
+    row = matrix.iloc[0]
+    assert (row["first_named"], row["first_named_by"], row["first_named_as"]) == (2013, "b", threats.AS_THREAT)
+    assert row["pattern"] == threats.EARLY
