@@ -74,9 +74,9 @@ def test_numbers_in_the_introduction_are_glued_from_the_corpus(site):
     text = re.sub(r"<[^>]+>", "", (site / "book" / "intro.html").read_text(encoding="utf-8"))
     text = " ".join(text.split())
     assert (
-        f"The corpus holds {summary['n_sources']} sources in {summary['n_documents']} documents, "
-        f"from {summary['first_year']} to {summary['last_year']}: {summary['n_words']:,} words in "
-        f"{summary['n_sentences']:,} sentences."
+        f"The study covers {summary['n_sources']} sources in {summary['n_documents']} documents, "
+        f"dated {summary['first_year']} to {summary['last_year']}, with {summary['n_words']:,} words in "
+        f"{summary['n_sentences']:,} sentences, headings included."
     ) in text
 
 
@@ -196,7 +196,7 @@ def test_key_findings_open_the_introduction_glued_from_analysis(site):
     for value in key.values():
         expected = " ".join(html.escape(repr(value), quote=False).split())
         assert expected in text, expected[:80]
-    assert text.index("Key findings") < text.index("The corpus holds")
+    assert text.index("Key findings") < text.index("The study covers")
 
 
 def test_figures_and_tables_are_numbered_with_stable_labels(site):
