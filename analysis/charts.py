@@ -409,7 +409,7 @@ def similarity_matrix(table: pd.DataFrame) -> alt.LayerChart:
         )
 
     description = (
-        f"Matrix of the cosine similarity (0 = nothing in common, 1 = the same profile) between the code profiles "
+        f"Matrix of the cosine similarity (0 = nothing in common, 1 = the same profile) between the topic profiles "
         f"of each pair of the {table['source_a'].nunique() + 1} sources. Most alike: {pairs(most)}; "
         f"least alike: {pairs(least)}."
     )
@@ -424,10 +424,10 @@ def similarity_matrix(table: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("source_b:N", title="Compared with"),
             alt.Tooltip("cell:N", title="Cosine similarity"),
             alt.Tooltip("interval:N", title="95% interval"),
-            alt.Tooltip("codes_both:Q", title="Codes both raise"),
-            alt.Tooltip("codes_a_only:Q", title="Codes only the first raises"),
-            alt.Tooltip("codes_b_only:Q", title="Codes only the second raises"),
-            alt.Tooltip("quote_text:N", title="Evidence (the first source on their most shared code)"),
+            alt.Tooltip("codes_both:Q", title="Topics both raise"),
+            alt.Tooltip("codes_a_only:Q", title="Topics only the first raises"),
+            alt.Tooltip("codes_b_only:Q", title="Topics only the second raises"),
+            alt.Tooltip("quote_text:N", title="Evidence (the first source on their most shared topic)"),
         ],
     )
     color = alt.Color("cosine:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), title="Cosine similarity")

@@ -217,12 +217,13 @@ def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: d
         was = f"{before['higher']} above {before['lower']} ({_robust(before)})"
         now = f"{r['higher']} above {r['lower']} ({_robust(r)})"
         if was != now:
-            why = (
-                [f"robustness now also tested under the {findings.join(added_rules)} scoring rules"]
-                if added_rules
-                else []
-            )
-            if before["higher_id"] != r["higher_id"]:
+            why = []
+            if added_rules and _robust(before) == "robust" and _robust(r) == "not robust":
+                why.append(f"robustness now also tested under the {findings.join(added_rules)} scoring rules")
+            if any(
+                round(old_idx[(r["index"], x)]) != round(new_idx[(r["index"], x)])
+                for x in (r["higher_id"], r["lower_id"])
+            ):
                 why.append("the index scores changed (see the index score rows)")
             what = f"{index_label[r['index']]}: {names[r['higher_id']]} and {names[r['lower_id']]}"
             add("ordering", what, was, now, "; ".join(why))
@@ -242,6 +243,14 @@ def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: d
     for r in new["key_findings"].itertuples():
         if old_key.get(r.finding) != r.text:
             why = "rewritten in plain words; its figures follow the rows above"
+            if r.finding == "similarity" and old_meta.get("threats_level") != new_meta.get("threats_level"):
+                why = (
+                    "profiles now compared over the named threats (items), not their families; rewritten in plain words"
+                )
+            if r.finding == "threats" and old_meta.get("threats_level") != new_meta.get("threats_level"):
+                why = (
+                    "threats now compared at the level of named items (see the threat lists); rewritten in plain words"
+                )
             add("key finding", r.finding.replace("_", " "), old_key.get(r.finding, "(none)"), r.text, why)
     for finding in set(old_key) - set(new["key_findings"]["finding"]):
         add("key finding", finding.replace("_", " "), old_key[finding], "(dropped)", "no longer a key finding")

@@ -101,8 +101,9 @@ def dimension_page(dimension: str) -> HTML:
 
 
 def pairs_page() -> HTML:
-    """For each pair of sources: their similarity and the codes both raise, with a quote from each."""
-    table = results.salience_table()
+    """For each pair of sources: their similarity and the topics (codes, and named threats)
+    both raise, with a quote from each."""
+    table = results.topic_table()
     pairs = results.similarity()
     by_key = {(r.source_id, r.code): r for r in table.itertuples()}
     codes = list(dict.fromkeys(table["code"]))
@@ -117,10 +118,11 @@ def pairs_page() -> HTML:
         parts.append(
             f'<section class="evidence-pair" id="pair-{html.escape(pair.source_a_id)}-{html.escape(pair.source_b_id)}">'
             f"<h2>{html.escape(pair.source_a)} and {html.escape(pair.source_b)}</h2>"
-            f"<p>Cosine similarity {pair.cosine:.2f}. Both raise {pair.codes_both} codes; only "
+            f"<p>Cosine similarity {pair.cosine:.2f} (95% interval {pair.cosine_low:.2f}–{pair.cosine_high:.2f}). "
+            f"Both raise {pair.codes_both} topics; only "
             f"{html.escape(pair.source_a)} raises {pair.codes_a_only}, only {html.escape(pair.source_b)} raises "
             f"{pair.codes_b_only}.</p>"
-            + (f'<ul class="pair-codes">{rows}</ul>' if rows else "<p>No code is raised by both.</p>")
+            + (f'<ul class="pair-codes">{rows}</ul>' if rows else "<p>No topic is raised by both.</p>")
             + "</section>"
         )
     return HTML('<div class="evidence">\n' + "\n".join(parts) + "\n</div>")

@@ -92,13 +92,13 @@ def not_supporting(row) -> str:
     if not row.sentences or 3 * other < row.sentences:
         return ""
     verb = (
-        "question or only describe"
+        "are sceptical or neutral"
         if row.describes and row.questions
-        else "question"
+        else "are sceptical"
         if row.questions
-        else "only describe"
+        else "are neutral"
     )
-    return f"{other} of its {row.sentences} sentences on it {verb} it"
+    return f"{other} of its {row.sentences} sentences on it {verb}"
 
 
 def join_groups(groups: list[str], empty: str = "none") -> str:
@@ -130,8 +130,7 @@ def length_figures(dimension: str = "enforcement") -> dict[str, object]:
         ),
         "raw_length_correlation": f"{rho:.2f}",
         "raw_reading": Phrase(
-            f"so with only {len(coded)} sources to rank, raw counts would largely follow how long a source is, "
-            "not what it stresses"
+            "so raw counts partly reflect how long a source is; shares of its sentences put the sources on one scale"
             if rho >= 0.6
             else "so here raw counts do not simply follow length; shares still put sources of different length "
             "on one scale"
@@ -289,16 +288,23 @@ def _years_named(matrix: pd.DataFrame, item: str) -> str:
 
 
 def _family_summary(families: pd.DataFrame) -> str:
-    """The families' patterns in one plain sentence."""
+    """The families' patterns in plain sentences."""
     lists = {p: _named(families, p, "code") for p in (threats.NEW, threats.PERSISTENT, threats.EARLY)}
-    parts = []
-    for pattern, words in ((threats.NEW, "new in the latest source"), (threats.EARLY, "named early and then dropped")):
-        parts.append(f"{'no family is' if not lists[pattern] else join_groups(lists[pattern]) + ' are'} {words}")
-    every = lists[threats.PERSISTENT]
-    return (
-        f"Grouped into their {families['code'].nunique()} families, the picture is coarser: {join_groups(parts)}; "
-        + (f"named by every source: {join_groups(every)}." if every else "no family is named by every source.")
+    n = families["code"].nunique()
+    verb = {p: "is" if len(lists[p]) == 1 else "are" for p in lists}
+    new = (
+        "every family the latest source names was named earlier"
+        if not lists[threats.NEW]
+        else f"{join_groups(lists[threats.NEW])} {verb[threats.NEW]} new in the latest source"
     )
+    early = (
+        "every family named earlier is still named in the latest source"
+        if not lists[threats.EARLY]
+        else f"{join_groups(lists[threats.EARLY])} {verb[threats.EARLY]} named by earlier sources but not the latest"
+    )
+    every = lists[threats.PERSISTENT]
+    named = f"Named by every source: {join_groups(every)}." if every else "No family is named by every source."
+    return f"Across the {n} broader families, {new}, and {early}. {named}"
 
 
 def threat_figures() -> dict[str, object]:
@@ -320,7 +326,7 @@ def threat_figures() -> dict[str, object]:
     for year, n in by_year.items():
         priority = int((via["first_named"] == year).sum())
         note = f" ({priority} of them only as an enforcement priority)" if priority else ""
-        first_by_year.append(f"{n} by the {int(year)} source{note}")
+        first_by_year.append(f"{n} first by the {int(year)} source{note}")
     return {
         "thr_items": items["item"].nunique(),
         "thr_families": families["code"].nunique(),
@@ -375,12 +381,12 @@ def synthesis_figures() -> dict[str, object]:
     return {
         "syn_shared_n": int((rows["pattern"] == synthesis.SHARED).sum()),
         "syn_contested": Phrase(
-            join([r.short.lower() for r in rows[rows["pattern"] == synthesis.CONTESTED].itertuples()])
+            join([results.topic_name(r.code) for r in rows[rows["pattern"] == synthesis.CONTESTED].itertuples()])
         ),
         "syn_distinct": Phrase(
             join(
                 [
-                    f"{r.short.lower()} ({_only(table, r.code)})"
+                    f"{results.topic_name(r.code)} ({_only(table, r.code)})"
                     for r in rows[rows["pattern"] == synthesis.DISTINCT].itertuples()
                 ]
             )
@@ -393,15 +399,16 @@ def synthesis_figures() -> dict[str, object]:
         ),
         "sim_reading": Phrase(
             (
-                "The gap between the most and the least alike pair is larger than the uncertainty"
+                "The gap between the most and the least alike pair is larger than the uncertainty."
                 if clear(spread)
-                else "Even the gap between the most and the least alike pair is within the uncertainty"
+                else "Even the gap between the most and the least alike pair is within the uncertainty."
             )
             + (
-                f"; {join_groups([f'{r.source_a} and {r.source_b} ({r.cosine:.2f})' for r in close])} cannot be told "
-                f"apart from {top.source_a} and {top.source_b} within it."
+                f" Within the uncertainty, {top.source_a} and {top.source_b} cannot be told apart from "
+                + join_groups([f"{r.source_a} and {r.source_b} ({r.cosine:.2f})" for r in close])
+                + "."
                 if close
-                else "."
+                else ""
             )
         ),
         "sim_close_n": len(close),
@@ -452,10 +459,12 @@ def key_findings() -> dict[str, object]:
             but = f", but {indices.dependency(fragile, settings, weights, whole=False)}"
         else:
             but = f"; {indices.dependency(fragile, settings, weights)}"
+        pairs = results.sensitivity(key)["pairs"]
+        others = "" if pairs["robust"].all() else "; no other ordering is"
         return Phrase(
             f"On the 0–100 {name} index the order is {idx[f'{key}_ranking']}{but}. "
             f"Firm under every scoring rule and in at least {idx['robust_share']} of {idx['draws']} random weightings: "
-            f"{idx[f'{key}_robust']}."
+            f"{idx[f'{key}_robust']}{others}."
         )
 
     similar = synthesis_figures()
@@ -468,18 +477,19 @@ def key_findings() -> dict[str, object]:
         "kf_harm_reduction": index_finding(_index_id("harm_reduction"), "harm-reduction"),
         "kf_enforcement_index": index_finding(_index_id("enforcement"), "enforcement-orientation"),
         "kf_threats": Phrase(
-            f"Named by the latest source ({thr['latest_source']}, {thr['latest_year']}) and by no earlier one, "
-            f"not even as an enforcement priority: {thr['thr_new']}. With one source per year, each of a different "
-            "kind, this shows what each document raises, not when a threat emerged."
+            f"Named by the latest source ({thr['latest_source']}, {thr['latest_year']}), each in "
+            f"{thr['thr_new_sentences']} of its sentences, and by no earlier one, not even through the matching "
+            f"enforcement priority: {thr['thr_new']}. With one source per year, each of a different kind, this shows "
+            "what each document raises, not when a threat emerged."
         ),
         "kf_similarity": Phrase(
-            f"In the mix of topics they discuss (a 0–1 similarity that ignores whether they agree), the most alike "
-            f"sources are {similar['sim_high']}; the least alike, {similar['sim_low']}. "
+            f"In the mix of topics they discuss (a 0–1 similarity that ignores whether they agree), pairs of sources "
+            f"range from {similar['sim_high']} to {similar['sim_low']}. "
             + (
-                f"That gap is larger than the uncertainty, but {similar['sim_close_n']} of the other pairs cannot be "
-                "told apart from the most alike."
+                f"The gap between these two ends is larger than the uncertainty, but the most alike pair cannot be "
+                f"told apart from {similar['sim_close_n']} of the other pairs."
                 if clear_spread(similar)
-                else "Even that gap is within the uncertainty."
+                else "Even the gap between these two ends is within the uncertainty."
             )
         ),
     }

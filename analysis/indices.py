@@ -117,7 +117,9 @@ def indicator_scores(salience: pd.DataFrame, index: dict, book: dict) -> pd.Data
             hits = mine[mine["code"].isin(indicator["codes"])]
             stances = {s: int(hits[s].sum()) for s in ("endorses", "implements", "describes", "questions")}
             score, found = _level_score(stances, main, penalty)
-            if not stances["questions"]:
+            if not any(stances.values()):
+                said = "Not raised"
+            elif not stances["questions"]:
                 said = meaning[found]
             elif found:
                 said = f"{meaning[found]}, less {penalty} for also questioning it"
@@ -265,17 +267,15 @@ def dependency(pair, settings: dict, weights: str, whole: bool = True) -> str:
     rules under which it reverses with the published ``weights`` (named in words, e.g.
     "equal weights") make it hold 'only when' their conditions hold; other weightings
     that undo it are given as the largest share of weightings that does."""
-    from analysis.findings import join
-
     condition = {r["id"]: r.get("condition", settings["weights_condition"]) for r in settings["rules"]}
     reversed_ = pair.reversed_under.split()
     fragile = [rule for rule in pair.fails_under.split() if rule not in reversed_]
     if reversed_:
-        text = f"{pair.higher} ranks above {pair.lower} only when {join([condition[r] for r in reversed_])}"
+        text = f"{pair.higher} ranks above {pair.lower} only when {', and when '.join(condition[r] for r in reversed_)}"
     else:
         text = f"{pair.higher} ranks above {pair.lower} under every scoring rule with {weights}"
     if fragile and (whole or not reversed_):
-        undone = 1 - min(getattr(pair, f"share_{rule}") for rule in fragile)
+        undone = round(1 - min(getattr(pair, f"share_{rule}") for rule in fragile), 4)
         lead = "; even then, other" if reversed_ else ", but other"
         text += f"{lead} weightings of the indicators undo it in up to {undone:.0%} of cases"
     return text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from analysis import coding, corpus, indices, review, salience, synthesis, threats
@@ -171,6 +172,14 @@ def _indicator_scores(index_id: str) -> pd.DataFrame:
     scores["evidence_url"] = [
         evidence_url(index["dimension"], r.source_id, r.codes.split()[0]) for r in scores.itertuples()
     ]
+    reviews = review.reviewed() if review.ZERO_REVIEW.exists() else {}
+    checked = [all((r.source_id, c, "") in reviews for c in r.codes.split()) for r in scores.itertuples()]
+    scores["score_meaning"] = [
+        f"{r.score_meaning} ({'reviewed' if done else 'not reviewed'})"
+        if r.score_meaning == "Not raised"
+        else r.score_meaning
+        for r, done in zip(scores.itertuples(), checked, strict=True)
+    ]
     return scores
 
 
@@ -217,16 +226,51 @@ def threat_matrix(unit: str = "item") -> pd.DataFrame:
 
 
 @cache
+def topic_table() -> pd.DataFrame:
+    """The topics the synthesis compares: every enforcement and harm-reduction code, and
+    every named threat item (in place of the threat families), with ``code`` holding the
+    topic's id, so threats enter the comparison at the level the threats chapter uses."""
+    codes_ = salience_table()[salience_table()["dimension"] != coding.THREATS]
+    topics = item_table().drop(columns=["code", "family"]).rename(columns={"item": "code"})
+    return pd.concat([codes_, topics[codes_.columns]], ignore_index=True)
+
+
+def topic_name(topic: str) -> str:
+    """A topic (code or threat item) as running text names it: a code's short label with a
+    lower-case first letter; an item's label (proper nouns kept)."""
+    in_text = dict(zip(items()["item"], items()["in_text"], strict=True))
+    if topic in in_text:
+        return in_text[topic]
+    short = codes().set_index("code").loc[topic, "short"]
+    return short[0].lower() + short[1:]
+
+
+@cache
+def topic_bootstrap() -> salience.Bootstrap:
+    """The paragraph bootstrap of the topics: the code and item resamples share their
+    paragraph draws (one seeded generator per document), so they can be put side by side."""
+    by_code, by_item = bootstrap("code"), bootstrap("item")
+    keep = [j for j, unit in enumerate(by_code.units) if unit in set(topic_table()["code"])]
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(by_code, name)[:, :, keep], getattr(by_item, name)], axis=2)
+
+    units = tuple(by_code.units[j] for j in keep) + by_item.units
+    return salience.Bootstrap(by_code.sources, units, joined("counts"), joined("shares"), joined("rates"))
+
+
+@cache
 def convergence() -> pd.DataFrame:
-    priorities = threats.prioritised(dimension_table("enforcement"), equivalents("code"))
-    return published(synthesis.convergence(salience_table(), priorities))
+    priorities = threats.prioritised(dimension_table("enforcement"), equivalents("item"))
+    return published(synthesis.convergence(topic_table(), priorities))
 
 
 @cache
 def similarity() -> pd.DataFrame:
-    """Every pair's cosine similarity, with its paragraph-bootstrap 95% interval."""
-    table = synthesis.similarity(salience_table())
-    intervals = [salience.interval(bootstrap().cosine_draws(r.source_a_id, r.source_b_id)) for r in table.itertuples()]
+    """Every pair's cosine similarity over the topics, with its paragraph-bootstrap 95% interval."""
+    table = synthesis.similarity(topic_table())
+    boot = topic_bootstrap()
+    intervals = [salience.interval(boot.cosine_draws(r.source_a_id, r.source_b_id)) for r in table.itertuples()]
     table["cosine_low"] = [low for low, _ in intervals]
     table["cosine_high"] = [high for _, high in intervals]
     table["evidence_url"] = [pair_url(r.source_a_id, r.source_b_id) for r in table.itertuples()]
@@ -235,7 +279,7 @@ def similarity() -> pd.DataFrame:
 
 def cosine_difference(pair_a: tuple[str, str], pair_b: tuple[str, str]) -> dict[str, float]:
     """cosine(pair a) − cosine(pair b) with its bootstrap 95% interval (same resamples)."""
-    boot = bootstrap()
+    boot = topic_bootstrap()
     low, high = salience.interval(boot.cosine_draws(*pair_a) - boot.cosine_draws(*pair_b))
     cosine = similarity().set_index(["source_a_id", "source_b_id"])["cosine"]
     return {
@@ -260,8 +304,8 @@ def top_quote(dimension: str, source_id: str) -> str:
 
 
 def shared_quote(source_a: str, source_b: str) -> str:
-    """The first source's quote on the code that adds most to the pair's similarity."""
-    table = salience_table()
+    """The first source's quote on the topic that adds most to the pair's similarity."""
+    table = topic_table()
     wide = table.pivot(index="code", columns="source_id", values="share")
     product = (wide[source_a] * wide[source_b]).sort_values(ascending=False, kind="stable")
     if not len(product) or product.iloc[0] == 0:

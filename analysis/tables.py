@@ -450,7 +450,7 @@ def index_scores_grid(scores: pd.DataFrame) -> pd.DataFrame:
     """tbl-hr-scores and tbl-enforcement-scores: every indicator's score per source, each linked to its quotes."""
     table = scores.rename(columns={"indicator_label": "short"})
     return _wide(
-        table, "indicator", "Indicator", lambda r: f"{r.score} ({r.score_meaning[0].lower()}{r.score_meaning[1:]})"
+        table, "indicator", "Indicator", lambda r: f"{r.score}: {r.score_meaning[0].lower()}{r.score_meaning[1:]}"
     )
 
 
@@ -538,9 +538,9 @@ def similarity_pairs(table: pd.DataFrame) -> pd.DataFrame:
                 f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(table["cosine_low"], table["cosine_high"], strict=True)
             ],
             "Cosine similarity url": table["evidence_url"],
-            "Codes both raise": table["codes_both"],
-            "Codes only the first raises": table["codes_a_only"],
-            "Codes only the second raises": table["codes_b_only"],
+            "Topics both raise": table["codes_both"],
+            "Topics only the first raises": table["codes_a_only"],
+            "Topics only the second raises": table["codes_b_only"],
         }
     )
 

@@ -18,7 +18,7 @@ import pandas as pd
 NEW, PERSISTENT, EARLY, SOME, NONE = (
     "new in the latest source",
     "named by every source",
-    "named early, not in the latest source",
+    "named by earlier sources, not the latest",
     "named by some sources",
     "not named",
 )

@@ -157,11 +157,24 @@ def exact_round(value: Fraction) -> Decimal:
 
 
 def test_the_similarity_matrix_equals_an_exact_second_route():
-    """Cosines recomputed from the sentence counts in exact arithmetic (a share is a count
-    over the source's sentences, so each source's profile is its counts, scaled), then
-    rounded once: the published figures are these, to the last digit, on any CPU."""
-    table = results.salience_table()
-    counts = {s: dict(zip(g["code"], g["sentences"], strict=True)) for s, g in table.groupby("source_id")}
+    """Cosines recomputed from the annotations in exact arithmetic (a share is a count over
+    the source's sentences, so each source's profile is its counts, scaled), then rounded
+    once: the published figures are these, to the last digit, on any CPU. The topics are
+    the enforcement and harm-reduction codes and the named threat items."""
+    from collections import Counter
+
+    from analysis import coding, salience
+
+    sources = results.sources()
+    source_of = {d: s.source_id for s in sources.itertuples() for d in s.documents.split()}
+    body = salience.body_ids()
+    coded = coding.load_annotations()
+    coded = coded[coded["sentence_id"].isin(body)]
+    topic = coded["item"].where(coded["dimension"] == coding.THREATS, coded["code"])
+    units = set(zip(coded["document_id"].map(source_of), topic, coded["sentence_id"], strict=True))
+    tally = Counter((s, t) for s, t, _ in units)
+    topics = {t for _, t in tally}
+    counts = {s: {t: tally.get((s, t), 0) for t in topics} for s in sources["source_id"]}
     published = results.similarity().set_index(["source_a_id", "source_b_id"])["cosine"]
     with localcontext() as context:
         context.prec = 50
