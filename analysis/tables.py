@@ -401,16 +401,18 @@ def enforcement_grid(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def enforcement_top(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
-    """tbl-enforcement-top: each source's most salient priorities (ties in codebook order),
-    with how their sentences split by stance."""
+    """tbl-enforcement-top: each source's most salient priorities, ties sharing their rank
+    ('3='), with how their sentences split by stance."""
     rows = []
     for source, group in table.groupby("source", sort=False):
-        raised = group[group["sentences"] > 0].sort_values("share", ascending=False, kind="stable").head(top)
-        for rank, r in enumerate(raised.itertuples(), start=1):
+        raised = group[group["sentences"] > 0].sort_values("sentences", ascending=False, kind="stable")
+        rank = {r.code: 1 + int((raised["sentences"] > r.sentences).sum()) for r in raised.itertuples()}
+        tied = raised["sentences"].value_counts()
+        for r in raised[raised["code"].map(rank) <= top].itertuples():
             rows.append(
                 {
                     "Source": source,
-                    "Rank": rank,
+                    "Rank": f"{rank[r.code]}=" if tied[r.sentences] > 1 else str(rank[r.code]),
                     "Priority": r.label,
                     "Priority url": r.evidence_url,
                     "Share of sentences (95% interval)": f"{_pct(r.share)} ({_pct(r.share_low)}–{_pct(r.share_high)})",
