@@ -27,16 +27,7 @@ def test_export_writes_a_valid_data_package(tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
     package = Package(str(tmp_path / "datapackage.json"))
     names = [r.name for r in package.resources]
-    assert names[:8] == [
-        "documents",
-        "sentences",
-        "codebook",
-        "annotations",
-        "reliability",
-        "stance_audit",
-        "threat_items",
-        "zero_review",
-    ]
+    assert names[: len(FIRST_RESOURCES)] == FIRST_RESOURCES
     derived = REQUIRED_DERIVED
     assert set(derived) | {"threat_families"} <= set(names)
     for name in derived:
