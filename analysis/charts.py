@@ -306,11 +306,7 @@ def threat_timeline(table: pd.DataFrame) -> alt.LayerChart:
             for r in t.itertuples()
         ],
         quote_text=lambda t: [results.quote_text(r) for r in t.itertuples()],
-        first_text=lambda t: [
-            f"{int(r.first_named)}, {r.first_named_by}"
-            + (" (as an enforcement priority)" if r.first_named_as == threats.AS_PRIORITY else "")
-            for r in t.itertuples()
-        ],
+        first_text=lambda t: [threats.first_named_text(r) for r in t.itertuples()],
     )
     firsts = table.drop_duplicates("item")
     order = firsts.sort_values("first_named", kind="stable")["short"].tolist()

@@ -97,6 +97,20 @@ def codebook() -> dict:
     return read_codebook()
 
 
+def _rules(entry: dict) -> dict:
+    """The fields a code and a threat item share: label, rules, example and keywords."""
+    return {
+        "label": entry["label"],
+        "short": entry["short"],
+        "definition": entry["definition"],
+        "include": " | ".join(entry["include"]),
+        "exclude": " | ".join(entry["exclude"]),
+        "example_document": entry["example"]["document"],
+        "example_quote": entry["example"]["quote"],
+        "keywords": "; ".join(entry["keywords"]),
+    }
+
+
 def codes() -> pd.DataFrame:
     """One row per code, in codebook order, with its dimension."""
     rows = []
@@ -107,14 +121,7 @@ def codes() -> pd.DataFrame:
                     "dimension": dimension["id"],
                     "dimension_label": dimension["label"],
                     "code": code["id"],
-                    "label": code["label"],
-                    "short": code["short"],
-                    "definition": code["definition"],
-                    "include": " | ".join(code["include"]),
-                    "exclude": " | ".join(code["exclude"]),
-                    "example_document": code["example"]["document"],
-                    "example_quote": code["example"]["quote"],
-                    "keywords": "; ".join(code["keywords"]),
+                    **_rules(code),
                     "added": code.get("added", "1.0.0"),
                 }
             )
@@ -128,24 +135,16 @@ def items() -> pd.DataFrame:
     for dimension in codebook()["dimensions"]:
         for code in dimension["codes"]:
             for item in code.get("items", []):
+                label = item["label"]
                 rows.append(
                     {
                         "dimension": dimension["id"],
                         "code": code["id"],
                         "family": code["short"],
                         "item": item["id"],
-                        "label": item["label"],
-                        "short": item["short"],
-                        "definition": item["definition"],
-                        "include": " | ".join(item["include"]),
-                        "exclude": " | ".join(item["exclude"]),
-                        "example_document": item["example"]["document"],
-                        "example_quote": item["example"]["quote"],
-                        "keywords": "; ".join(item["keywords"]),
+                        **_rules(item),
                         "enforcement_codes": " ".join(item.get("enforcement_codes", [])),
-                        "in_text": item["label"]
-                        if item.get("proper_noun")
-                        else item["label"][0].lower() + item["label"][1:],
+                        "in_text": label if item.get("proper_noun") else label[0].lower() + label[1:],
                     }
                 )
     return pd.DataFrame(rows)

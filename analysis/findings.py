@@ -181,7 +181,8 @@ def enforcement(dimension: str = "enforcement") -> dict[str, object]:
             f"{high.source}'s, {gap(d)}"
         )
     lead_list = []
-    for lead in leaders(dimension):
+    tops = leaders(dimension)
+    for lead in tops:
         top, runner_up = lead["top"], lead["next"]
         ahead = "clearly ahead of" if lead["clear"] else "not clearly ahead of"
         lead_list.append(
@@ -200,7 +201,7 @@ def enforcement(dimension: str = "enforcement") -> dict[str, object]:
         "enf_shared_n": len(shared),
         "enf_shared": Bullets([p[0].upper() + p[1:] for p in phrases]),
         "enf_leader_list": Bullets(lead_list),
-        "enf_leader_codes": len({lead["top"].code for lead in leaders(dimension)}),
+        "enf_leader_codes": len({lead["top"].code for lead in tops}),
         "enf_single": Phrase(join(singles)),
         "enf_questioned": Phrase(
             join([f"{r.source} on {r.short.lower()} ({sentences(r.questions)})" for r in questioned.itertuples()])

@@ -95,7 +95,7 @@ def _reviewed(row, unit: str, reviews: dict) -> bool:
 
 def review_of(source_id: str, code: str, item: str = "") -> dict | None:
     """The review of a 'not raised' cell, if there is one."""
-    return review.reviewed().get((source_id, code, item)) if review.ZERO_REVIEW.exists() else None
+    return review.reviewed().get((source_id, code, item))
 
 
 def _salience(unit: str) -> pd.DataFrame:
@@ -109,7 +109,7 @@ def _salience(unit: str) -> pd.DataFrame:
     table = table.merge(salience.representative_quote(quotes(), unit), on=["source_id", unit], how="left")
     table["evidence_url"] = [evidence_url(r.dimension, r.source_id, getattr(r, unit)) for r in table.itertuples()]
     table["stance_mix"] = [salience.stance_mix(r) for r in table.itertuples()]
-    reviews = review.reviewed() if review.ZERO_REVIEW.exists() else {}
+    reviews = review.reviewed()
     table["absence"] = [
         "" if r.sentences else REVIEWED if _reviewed(r, unit, reviews) else NOT_REVIEWED for r in table.itertuples()
     ]
@@ -172,7 +172,7 @@ def _indicator_scores(index_id: str) -> pd.DataFrame:
     scores["evidence_url"] = [
         evidence_url(index["dimension"], r.source_id, r.codes.split()[0]) for r in scores.itertuples()
     ]
-    reviews = review.reviewed() if review.ZERO_REVIEW.exists() else {}
+    reviews = review.reviewed()
     checked = [all((r.source_id, c, "") in reviews for c in r.codes.split()) for r in scores.itertuples()]
     scores["score_meaning"] = [
         f"{r.score_meaning} ({'reviewed' if done else 'not reviewed'})"

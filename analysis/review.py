@@ -119,7 +119,9 @@ def validate_zero_review(salience: pd.DataFrame, items: pd.DataFrame, path: Path
 
 
 def reviewed() -> dict[tuple[str, str, str], dict]:
-    """Each reviewed cell's review row, by (source, code, item)."""
+    """Each reviewed cell's review row, by (source, code, item); none before any review exists."""
+    if not ZERO_REVIEW.exists():
+        return {}
     return {(r["source_id"], r["code"], r["item"]): r for r in read_rows(ZERO_REVIEW)}
 
 

@@ -58,6 +58,9 @@ class Bootstrap:
     def share_draws(self, source_id: str, unit: str) -> np.ndarray:
         return self.shares[:, self.sources.index(source_id), self.units.index(unit)]
 
+    def rate_draws(self, source_id: str, unit: str) -> np.ndarray:
+        return self.rates[:, self.sources.index(source_id), self.units.index(unit)]
+
     def cosine_draws(self, source_a: str, source_b: str) -> np.ndarray:
         """The two sources' profile similarity in every resample, from integer counts
         (a profile's shares are its counts over one denominator, so the cosine is the same)."""
@@ -101,8 +104,8 @@ def salience(
             hits = mine[mine[unit] == key]
             count = hits["sentence_id"].nunique()
             share = count / source.body_sentences if source.body_sentences else float("nan")
-            draws = boot.shares[:, boot.sources.index(source.source_id), boot.units.index(key)]
-            rates = boot.rates[:, boot.sources.index(source.source_id), boot.units.index(key)]
+            draws = boot.share_draws(source.source_id, key)
+            rates = boot.rate_draws(source.source_id, key)
             share_low, share_high = interval(draws)
             rate_low, rate_high = interval(rates)
             stances = hits.drop_duplicates("sentence_id")["stance"].value_counts()

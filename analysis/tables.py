@@ -369,13 +369,7 @@ def _threat_cell(row) -> str:
 def _first_named(first: pd.DataFrame) -> list[str]:
     from analysis import threats
 
-    return [
-        "not named"
-        if pd.isna(r.first_named)
-        else f"{int(r.first_named)}, {r.first_named_by}"
-        + (" (as an enforcement priority)" if r.first_named_as == threats.AS_PRIORITY else "")
-        for r in first.itertuples()
-    ]
+    return [threats.first_named_text(r) for r in first.itertuples()]
 
 
 def _wide(table: pd.DataFrame, row_key: str, row_label: str, cell, url_column: str = "evidence_url") -> pd.DataFrame:

@@ -93,3 +93,11 @@ def patterns(matrix: pd.DataFrame, unit: str = "code", column: str = "short") ->
     """Threats (their ``column``: short label, or another name) by pattern, in codebook order."""
     first = matrix.drop_duplicates(unit)
     return {p: list(first[first["pattern"] == p][column]) for p in PATTERNS}
+
+
+def first_named_text(row) -> str:
+    """'2013, Chatham House/IDPC (as an enforcement priority)', or 'not named'."""
+    if pd.isna(row.first_named):
+        return "not named"
+    text = f"{int(row.first_named)}, {row.first_named_by}"
+    return text + (" (as an enforcement priority)" if row.first_named_as == AS_PRIORITY else "")
