@@ -70,7 +70,9 @@ def audit(tmp_path, monkeypatch):
     return write
 
 
-def located(problems) -> list[tuple[int, int, str]]:
+def located(problems, path=None) -> list[tuple[int, int, str]]:
+    """(row, column, message) of each problem; with ``path``, each must name that file."""
+    assert path is None or all(p.path == path for p in problems), [p.path for p in problems]
     return [(p.row, p.column, p.message) for p in problems]
 
 
@@ -78,7 +80,8 @@ def test_a_decided_stance_the_final_coding_lacks_is_reported_at_its_row_and_colu
     """Row 2 is kept (implements); row 3 decided endorses but annotations.csv still has
     implements (new_stance, column 7); row 4 audited a code B does not carry (code,
     column 2); row 5 differs too, but the current round adjudicated that unit."""
-    assert located(review.validate_stance_audit(audit(AUDIT_ROWS))) == [
+    path = audit(AUDIT_ROWS)
+    assert located(review.validate_stance_audit(path), path) == [
         (3, 7, f"('{A}', 'enf_capacity_training'): annotations.csv has 'implements'"),
         (4, 2, f"('{B}', 'hr_naloxone'): annotations.csv has no such code"),
     ]
@@ -98,6 +101,15 @@ def test_a_unit_is_exempt_only_when_the_current_round_adjudicated_it(audit, tmp_
     ]
 
 
+def test_rows_after_an_exempt_unit_are_still_checked(audit):
+    """C's unit (row 2) is exempt by the adjudication; A's capacity row (3) after it still fails."""
+    rows = AUDIT_ROWS.split("\n")
+    path = audit(rows[3] + "\n" + rows[1] + "\n")
+    assert located(review.validate_stance_audit(path)) == [
+        (3, 7, f"('{A}', 'enf_capacity_training'): annotations.csv has 'implements'")
+    ]
+
+
 @pytest.mark.parametrize(
     ("old", "new", "field", "column"),
     [
@@ -110,9 +122,11 @@ def test_a_unit_is_exempt_only_when_the_current_round_adjudicated_it(audit, tmp_
             4,
         ),
         ("own-practice,no", "own-practice,maybe", "contrast", 9),
+        ("implements,implements,implements,own", "shrugs,implements,implements,own", "auditor_1", 5),
+        ("implements,implements,implements,own", "implements,yawns,implements,own", "auditor_2", 6),
     ],
 )
-def test_an_unknown_rule_stance_or_contrast_is_reported_by_the_schema_alone(audit, old, new, field, column):
+def test_an_unknown_rule_stance_auditor_or_contrast_is_reported_by_the_schema_alone(audit, old, new, field, column):
     """Schema problems stop the check: row 3's kept-stance problem is not reported beside it."""
     rows = AUDIT_ROWS.replace(old, new, 1)
     assert rows != AUDIT_ROWS
@@ -178,8 +192,9 @@ def test_a_stale_not_raised_review_and_a_missed_cell_still_at_zero_are_reported(
         "CH,enf_online_enforcement,,CH-2013a-p016-s02,missed,Online selling.\n"  # 6
         "CA,enf_technology_tools,,CA-2019-p005-s01,missed,A tool is named.\n"  # 7: still at zero
     )
-    problems = review.validate_zero_review(SALIENCE, ITEMS, write_review(tmp_path, rows))
-    assert located(problems) == [
+    path = write_review(tmp_path, rows)
+    problems = review.validate_zero_review(SALIENCE, ITEMS, path)
+    assert located(problems, path) == [
         (3, 5, "CA × hr_naloxone is raised in the coding now; update the review"),
         (7, 5, "CA × enf_technology_tools: reviewed as missed, but no annotation carries it"),
     ]
@@ -190,6 +205,28 @@ def test_a_threat_item_is_named_by_its_item(tmp_path):
     assert located(review.validate_zero_review(SALIENCE, ITEMS, write_review(tmp_path, rows))) == [
         (2, 5, "CA × nitazenes is raised in the coding now; update the review"),
         (3, 5, "CA × fentanyl: reviewed as missed, but no annotation carries it"),
+    ]
+
+
+def test_a_review_row_must_name_its_cell_rightly_and_once(tmp_path):
+    """A threats code needs an item of its own family; another code takes none; a cell is
+    reviewed once. Each is named at its column (item 3, code 2), and the rows after a bad
+    one are still checked."""
+    rows = (
+        "CA,thr_opioids,,none,not raised,No opioids.\n"  # 2: a threats code without its item
+        "CA,thr_cocaine,fentanyl,none,not raised,No fentanyl.\n"  # 3: an item of another family
+        "CA,enf_online_enforcement,fentanyl,none,not raised,R.\n"  # 4: an item on a non-threat code
+        "CA,enf_online_enforcement,,none,not raised,Nothing online.\n"  # 5: fine
+        "CA,enf_online_enforcement,,none,not raised,Again.\n"  # 6: the same cell again
+        "CA,hr_naloxone,,none,not raised,No naloxone.\n"  # 7: after the duplicate, still checked (raised now)
+    )
+    path = write_review(tmp_path, rows)
+    assert located(review.validate_zero_review(SALIENCE, ITEMS, path), path) == [
+        (2, 3, "thr_opioids needs an item"),
+        (3, 3, "fentanyl is not an item of thr_cocaine"),
+        (4, 3, "only threats codes take an item, not enf_online_enforcement"),
+        (6, 2, "CA × enf_online_enforcement is reviewed twice (row 5)"),
+        (7, 5, "CA × hr_naloxone is raised in the coding now; update the review"),
     ]
 
 

@@ -28,7 +28,7 @@ def rows(code, counts, **stances):
             "share_low": 0.0,
             "share_high": 1.0,
             "endorses": stances.get(source, {}).get("endorses", n),
-            "implements": 0,
+            "implements": stances.get(source, {}).get("implements", 0),
             "describes": 0,
             "questions": stances.get(source, {}).get("questions", 0),
             "evidence_url": f"evidence/{code}.html#{source}",
@@ -46,6 +46,10 @@ def test_threat_patterns_and_first_year():
     assert matrix.loc["new", "pattern"] == threats.NEW and matrix.loc["new", "first_named"] == 2024
     assert matrix.loc["gone", "pattern"] == threats.EARLY and matrix.loc["gone", "first_named"] == 2013
     assert matrix.loc["never", "pattern"] == threats.NONE
+    # Every row sits on its source's year, and the threats keep the order they came in.
+    full = threats.threat_matrix(table, SOURCES)
+    assert list(full["reference_year"]) == [2013, 2019, 2024] * 4
+    assert list(dict.fromkeys(full["code"])) == ["everywhere", "new", "gone", "never"]
     # By short label (the default), or by another column.
     assert threats.patterns(threats.threat_matrix(table, SOURCES))[threats.NEW] == ["new"]
     assert threats.patterns(threats.threat_matrix(table, SOURCES), column="label")[threats.NEW] == ["NEW"]
@@ -71,6 +75,50 @@ def test_convergence_classifies_shared_contested_and_distinct_themes():
     }
 
 
+def test_convergence_counts_running_as_support_and_a_tie_as_neither():
+    """Worked by hand: A implements and never endorses (support 2 > 0 questions), C only
+    questions: a contest. In 'even', A's support equals its questioning (1 and 1), so A is
+    neither supporter nor questioner, and C's questioning alone is no contest."""
+    table = pd.DataFrame(
+        rows("run", [2, 0, 1], A={"endorses": 0, "implements": 2}, C={"endorses": 0, "questions": 1})
+        + rows("even", [2, 0, 1], A={"endorses": 1, "questions": 1}, C={"endorses": 0, "questions": 1})
+    )
+    found = synthesis.convergence(table).drop_duplicates("code").set_index("code")["pattern"].to_dict()
+    assert found == {"run": synthesis.CONTESTED}
+
+
+def test_a_theme_another_source_raises_another_way_is_not_distinct():
+    """'threat' is named by C only, but A makes the matching enforcement priority: raised by
+    two sources, so neither distinct nor shared, and left out; with B too it is shared."""
+    table = pd.DataFrame(rows("threat", [0, 0, 2]) + rows("lone", [0, 0, 1]))
+    assert synthesis.convergence(table, {"threat": {"A"}})["code"].unique().tolist() == ["lone"]
+    shared = synthesis.convergence(table, {"threat": {"A", "B"}})
+    first = shared.drop_duplicates("code").set_index("code")
+    assert first.loc["threat", "pattern"] == synthesis.SHARED and first.loc["threat", "raised_by"] == 3
+    assert first.loc["lone", "raised_by"] == 1
+
+
+def test_convergence_lists_shared_then_contested_then_distinct_in_dimension_and_code_order():
+    """Input order: a distinct theme of dimension e, then d's; out: shared first, then
+    contested, then distinct, dimensions in their first order (e before d), codes in theirs."""
+
+    def tagged(code, counts, dimension, **stances):
+        return [{**r, "dimension": dimension} for r in rows(code, counts, **stances)]
+
+    table = pd.DataFrame(
+        tagged("e_alone", [0, 1, 0], "e")
+        + tagged("d_alone2", [1, 0, 0], "d")
+        + tagged("d_alone1", [0, 0, 1], "d")
+        + tagged("d_fight", [1, 1, 0], "d", B={"endorses": 0, "questions": 1})
+        + tagged("d_all", [1, 1, 1], "d")
+        + tagged("e_all", [1, 1, 1], "e")
+    )
+    found = synthesis.convergence(table)
+    # e_all comes before d_all although it comes after it: dimension e is seen first.
+    assert list(dict.fromkeys(found["code"])) == ["e_all", "d_all", "d_fight", "e_alone", "d_alone2", "d_alone1"]
+    assert list(found.index) == list(range(len(found)))
+
+
 def test_no_qualifying_theme_gives_an_empty_table_with_its_header():
     """Many sources, none sharing, contesting or alone on a theme (as a larger corpus may be)."""
     table = pd.DataFrame(rows("partial", [1, 1, 0]) + rows("other", [0, 2, 2]))
@@ -87,7 +135,8 @@ def test_cosine_similarity_by_hand():
 
 
 def test_similarity_counts_shared_codes_and_is_symmetric():
-    table = pd.DataFrame(rows("x", [1, 1, 0]) + rows("y", [2, 0, 0]) + rows("z", [0, 3, 3]))
+    # "none" is raised by no source: it counts for neither side, nor as shared.
+    table = pd.DataFrame(rows("x", [1, 1, 0]) + rows("y", [2, 0, 0]) + rows("z", [0, 3, 3]) + rows("none", [0, 0, 0]))
     sim = synthesis.similarity(table).set_index(["source_a_id", "source_b_id"])
     # A = (.1, .2, 0), B = (.1, 0, .3): dot .01; norms sqrt(.05), sqrt(.1)
     assert sim.loc[("A", "B"), "cosine"] == pytest.approx(0.01 / math.sqrt(0.05 * 0.1))
@@ -223,3 +272,21 @@ def test_in_the_same_year_a_threat_names_an_item_before_a_priority():
     row = matrix.iloc[0]
     assert (row["first_named"], row["first_named_by"], row["first_named_as"]) == (2013, "b", threats.AS_THREAT)
     assert row["pattern"] == threats.EARLY
+
+
+def test_a_threat_no_source_names_has_no_first_year_source_or_way():
+    """By hand: a threat at zero everywhere and with no enforcement equivalent is 'not named',
+    with no first year, no source and no way of naming; the table says so."""
+    sources = pd.DataFrame(
+        {"source_id": ["A", "B", "C"], "source": ["a", "b", "c"], "reference_year": [2013, 2019, 2024]}
+    )
+    matrix = threats.threat_matrix(pd.DataFrame(rows("never", [0, 0, 0])), sources).drop_duplicates("code")
+    (row,) = matrix.itertuples()
+    assert (row.first_named, row.first_named_by, row.first_named_as, row.named_by, row.pattern) == (
+        None,
+        "",
+        "",
+        0,
+        threats.NONE,
+    )
+    assert threats.first_named_text(row) == "not named"
