@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis import corpus
+from analysis import citation, corpus
 from analysis.datafiles import Problem, schema_problems
 from analysis.paths import SOURCES_DIR, SOURCES_METADATA
 
@@ -102,4 +102,6 @@ def add_source(text_path: Path, document_id: str, metadata_path: Path = SOURCES_
         return problems
     shutil.copyfile(text_path, target)
     metadata_path.write_text(updated, encoding="utf-8")
+    if source is not None:  # the book's title counts its sources
+        citation.retitle(len(yaml.safe_load(updated)["sources"]))
     return []

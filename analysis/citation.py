@@ -9,6 +9,7 @@ no edit; no address is given because none is known.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -24,7 +25,26 @@ BIBTEX_KEY = "policing_drugs"
 
 
 def book() -> dict:
-    return yaml.safe_load(CITATION.read_text(encoding="utf-8"))
+    """CITATION.cff, its title's count of sources taken from sources.yaml, so a source added
+    as data is counted everywhere the book shows its title (``add-source`` also updates
+    the file itself, which GitHub and Zenodo read)."""
+    entry = yaml.safe_load(CITATION.read_text(encoding="utf-8"))
+    return {**entry, "title": titled_for(entry["title"], len(corpus.load_metadata()["sources"]))}
+
+
+SOURCE_COUNT = re.compile(r"\b(\w+) sources\b")  # "four sources" in the title
+
+
+def titled_for(text: str, n_sources: int) -> str:
+    """``text`` (CITATION.cff, or its title) with the title's count of sources set to ``n_sources``."""
+    return SOURCE_COUNT.sub(corpus.counted(n_sources, "source"), text, count=1)
+
+
+def retitle(n_sources: int, path: Path = CITATION) -> None:
+    """Set the title's count of sources (``add-source``), keeping the file's comments and layout."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [titled_for(line, n_sources) if line.startswith("title:") else line for line in lines]
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def authors(entry: dict) -> list[str]:

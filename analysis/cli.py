@@ -79,13 +79,14 @@ def drop_stale_cache() -> str:
 
 
 def build() -> int:
-    from analysis import citation, corpus, reader
+    from analysis import citation, corpus, profiles, reader
 
     if corpus.validate_sources():  # the generated pages need valid sources metadata
         validate()
         progress("build stopped before any page was written; the previous site in _build/html is unchanged")
         return 1
-    reader.write_pages()  # generated from sources.yaml, like the bibliography
+    reader.write_pages()  # generated from sources.yaml, like the profiles and the bibliography
+    profiles.write_pages()
     citation.write_sources_bib()
     site_fingerprint = inputs_fingerprint(SITE_INPUTS)
     if SITE_DIR.is_dir() and _stamp(SITE_STAMP) == site_fingerprint:

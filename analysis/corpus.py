@@ -310,6 +310,15 @@ def body_sentences(document: Document) -> list[Sentence]:
     return [s for p in document.paragraphs if p.kind != "heading" for s in p.sentences]
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def counted(n: int, noun: str) -> str:
+    """'four sources', 'one document', '12 documents': a count as running text says it."""
+    number = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+    return f"{number} {noun}{'' if n == 1 else 's'}"
+
+
 def sources_frame():
     """One row per source, in time order (reference year, then metadata order): the
     unit every finding compares. A source's documents are pooled: words and

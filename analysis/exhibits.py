@@ -11,6 +11,7 @@ and the tests that every exhibit includes every source.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from analysis import charts, coding, indices, results, tables
+from analysis import charts, coding, indices, profiles, results, tables
 
 # The rubric ids of the two indices (data/coding/rubrics.yaml): harm reduction up, enforcement across.
 HR_INDEX, ENFORCEMENT_INDEX = "harm_reduction", "enforcement"
@@ -241,7 +242,7 @@ def show(label: str) -> HTML:
     meta = f'<p class="exhibit-note">{html.escape(exhibit.note)} · {link}</p>'
     if isinstance(made, pd.DataFrame):
         table = tables.html_table(made, table_id=label, name=f"Table {label}")
-        return HTML(f'<div class="exhibit">{table.data}{meta}</div>')
+        return HTML(f'<div class="exhibit">{table.data}{meta}{profiles.links_html(table.data)}</div>')
     spec = made.to_dict()
     description = spec.get("description", "")
     companion = ""
@@ -252,7 +253,8 @@ def show(label: str) -> HTML:
         )
     return HTML(
         f'<div class="exhibit">{charts.embed_html(spec)}'
-        f'<p class="exhibit-description">{html.escape(description)}</p>{meta}{companion}</div>'
+        f'<p class="exhibit-description">{html.escape(description)}</p>{meta}'
+        f"{profiles.links_html(json.dumps(spec, ensure_ascii=False))}{companion}</div>"
     )
 
 

@@ -15,6 +15,7 @@ import yaml
 
 PDF_NAME = "book.pdf"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+MARGIN = {"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}  # of every printed A4 page
 
 
 def chromium() -> str | None:
@@ -55,7 +56,7 @@ def print_pdf(page: Path, target: Path, browser_path: str) -> None:
             print_background=True,
             outline=True,
             tagged=True,
-            margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+            margin=MARGIN,
         )
         browser.close()
     retitle_outline(target, headings)

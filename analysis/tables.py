@@ -20,6 +20,7 @@ def sources_table(documents: pd.DataFrame) -> pd.DataFrame:
         {
             "Document": "document_id",
             "Source": "source",
+            "Source url": lambda t: "profiles/" + t["source_id"] + ".html",
             "Title": "title",
             "Kind": "kind",
             "Date": lambda t: t["date"] + " (" + t["date_status"] + ")",

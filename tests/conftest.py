@@ -43,9 +43,10 @@ def pytest_configure(config):
 
 def toc_pages() -> list[str]:
     """HTML paths of every page in _toc.yml, plus the pages Sphinx adds."""
-    from analysis import reader
+    from analysis import profiles, reader
 
     reader.write_pages()
+    profiles.write_pages()
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc["root"]]
     for chapter in (c for part in toc["parts"] for c in part["chapters"]):

@@ -166,6 +166,18 @@ def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path)
     assert 'href="../evidence/harm-reduction.html#ev-ZY-hr_naloxone"' in reader_page
     intro = (site / "book/intro.html").read_text(encoding="utf-8")
     assert 'href="reader/ZY-2025.html"' in intro, "the table of contents lists the new reader page"
+    # Nothing typed that the data can say: five sources in seven documents now.
+    assert '<a href="profiles/ZY.html">Region Y</a>' in intro, "the introduction names the new source"
+    assert "<h1>Policing drugs: five sources compared" in intro
+    assert 'title: "Policing drugs: five sources compared"' in (project / "CITATION.cff").read_text(encoding="utf-8")
+    sources_page = (site / "book/sources.html").read_text(encoding="utf-8")
+    assert "The seven documents of the corpus" in sources_page
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for stale in ("four sources", "five documents", "Four sources", "Five documents"):
+            assert stale not in text, f"{page.relative_to(site)} still says {stale!r}"
+    profile = (site / "book/profiles/ZY.html").read_text(encoding="utf-8")
+    assert "Region Y: source profile" in profile and "Officers now carry naloxone on every shift." in profile
     for label, exhibit in exhibits.registry().items():
         if label in METHOD_TABLES:
             continue
@@ -178,8 +190,11 @@ def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path)
         assert unchanged(project / name, Path(__file__).parents[1] / name), f"{name} changed"
 
 
+GENERATED = ("reader", "profiles")  # folders of pages the build writes
+
+
 def unchanged(copy: Path, original: Path) -> bool:
-    """Same files and bytes, generated reader pages and caches aside."""
+    """Same files and bytes, generated reader and profile pages and caches aside."""
 
     def files(top: Path) -> dict[str, bytes]:
         paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
@@ -187,7 +202,7 @@ def unchanged(copy: Path, original: Path) -> bool:
         return {
             str(p.relative_to(top.parent)): p.read_bytes()
             for p in paths
-            if not any(part in str(p) for part in skip) and not (p.parent.name == "reader" and p.suffix == ".md")
+            if not any(part in str(p) for part in skip) and not (p.parent.name in GENERATED and p.suffix == ".md")
         }
 
     return files(copy) == files(original)

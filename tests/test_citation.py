@@ -33,9 +33,14 @@ def test_citation_cff_is_valid_by_cffconvert():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_book_title_is_the_same_in_citation_cff_and_the_site_config():
+def test_the_site_is_titled_as_citation_cff(site):
+    """The site's title (every page's <title> and the sidebar) is CITATION.cff's, not _config.yml's."""
+    title = html.escape(cff()["title"])
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    assert config["title"] == cff()["title"]
+    assert config["title"] != cff()["title"], "the config's placeholder is replaced at build time"
+    for page in ("book/intro.html", "book/sources.html", "book/profiles/CA.html"):
+        text = (site / page).read_text(encoding="utf-8")
+        assert re.search(rf"<title>[^<]*&#8212; {re.escape(title)}</title>", text), page
 
 
 def test_bibtex_and_apa_carry_the_version_and_date_of_citation_cff():

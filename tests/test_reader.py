@@ -205,7 +205,7 @@ def test_write_pages_rewrites_only_changed_pages_and_removes_stale_ones(tmp_path
 def test_pages_go_where_the_table_of_contents_takes_them():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     globs = [c["glob"] for part in toc["parts"] for c in part["chapters"] if "glob" in c]
-    assert globs == ["book/reader/*"]
+    assert "book/reader/*" in globs
     assert reader.PAGES_DIR == ROOT / "book" / "reader"
     assert inspect.signature(reader.write_pages).parameters["directory"].default == reader.PAGES_DIR
 

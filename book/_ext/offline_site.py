@@ -12,6 +12,10 @@
   writes ``sitemap.xml``. Absolute addresses need the published base URL, which only
   the deployment knows: it passes ``BOOK_BASE_URL``; without it the sitemap lists
   site-relative addresses and no ``og:url`` is written (none is invented).
+- The book's title is CITATION.cff's, whose count of sources ``validate`` checks
+  against sources.yaml: it becomes the site's title and the ``{{ book_title }}``
+  substitution the introduction's heading uses. Pages with quotes to paste get
+  ``quotes.js``, which reveals their copy buttons.
 - Drops sphinx-thebe's assets. Jupyter Book 1 always loads sphinx-thebe; its
   setup runs once per read phase, and myst-nb triggers two, so every page
   declared ``const THEBE_JS_URL`` twice (a console error), and the script
@@ -108,6 +112,8 @@ def _lighten_page(app, pagename, templatename, context, doctree):
         scripts = [_deferred(asset) for asset in scripts]
     if 'class="book-chart"' in body:
         scripts.append(_JavaScript("_static/charts.js", priority=900, defer="defer"))
+    if 'class="paste-quote"' in body:
+        scripts.append(_JavaScript("_static/quotes.js", priority=900, defer="defer"))
     context["script_files"] = scripts
     if doctree is not None:
         description = _description(doctree)
@@ -170,8 +176,17 @@ def _write_sitemap(app, exception):
     Path(app.outdir, "sitemap.xml").write_text(text, encoding="utf-8")
 
 
+def _title_from_citation(app, config):
+    from analysis import citation
+
+    title = citation.book()["title"]
+    config.html_title = config.project = title
+    config.myst_substitutions = {**config.myst_substitutions, "book_title": title}
+
+
 def setup(app):
     app.add_css_file("book.css")
+    app.connect("config-inited", _title_from_citation)
     app.connect("html-page-context", _lighten_page)
     app.connect("build-finished", _write_sitemap)
     app.add_enumerable_node(table_figure, "table", html=(_visit_table_figure, _depart_table_figure))
