@@ -145,6 +145,21 @@ def most_alike() -> list[tuple[str, str]]:
     return [(r.quote_sentence_id, f"{r.source}, of the most alike pair, on {name}.") for r in rows.itertuples()]
 
 
+def shared_theme() -> list[tuple[str, str]]:
+    """The theme every source raises that gets the most attention on average, in the
+    words of the sources that give it most."""
+    table = results.convergence()
+    shared = table[table["raised_by"] == table["source_id"].nunique()]
+    if shared.empty:
+        return []
+    theme = shared.groupby("code", sort=False)["share"].mean().idxmax()
+    rows = shared[shared["code"] == theme].sort_values("share", ascending=False, kind="stable")
+    return [
+        (r.quote_sentence_id, f"{r.short}, raised by every source: {r.source} ({r.share:.0%} of its sentences).")
+        for r in rows.itertuples()
+    ]
+
+
 # By glued name: the quotes behind the intro's key findings and the chapter sections that state them.
 FINDINGS = {
     "quotes_enforcement_leaders": enforcement_leaders,
@@ -153,6 +168,7 @@ FINDINGS = {
     "quotes_enforcement_index": lambda: index_leaders("enforcement"),
     "quotes_new_threats": new_threats,
     "quotes_most_alike": most_alike,
+    "quotes_shared_theme": shared_theme,
 }
 
 
