@@ -4,20 +4,24 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
-CFFCONVERT := cffconvert==2.0.0
+CFFCONVERT_LOCK := tests/cffconvert/requirements.txt
 PORT ?= 8000
 
 .PHONY: book test pdf serve lint format regen bench mutate clean
 
-$(INSTALLED): requirements.txt pyproject.toml
-	@echo "[make] creating $(VENV) and installing the pinned requirements (a few minutes the first time)"
+# Every package, direct or not, is pinned with its hashes (pip-tools; see requirements.in):
+# pip refuses any file whose hash is not listed, installs exactly the list (--no-deps: the
+# lock is complete), and `pip check` confirms that every package's needs are met.
+$(INSTALLED): requirements.txt $(CFFCONVERT_LOCK) pyproject.toml
+	@echo "[make] creating $(VENV) and installing the hash-pinned requirements (a few minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --progress-bar off -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --progress-bar off --require-hashes --no-deps -r requirements.txt
+	$(PY) -m pip check
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@echo "[make] cffconvert (validates CITATION.cff) in its own environment: it needs jsonschema<4"
 	$(PYTHON) -m venv $(VENV)/cffconvert
-	$(VENV)/cffconvert/bin/pip install --quiet $(CFFCONVERT)
+	$(VENV)/cffconvert/bin/pip install --quiet --require-hashes --no-deps -r $(CFFCONVERT_LOCK)
+	$(VENV)/cffconvert/bin/pip check
 	@touch $@
 
 book: $(INSTALLED)
