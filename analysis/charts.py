@@ -2,8 +2,9 @@
 
 Importing this module also enables the ``offline`` renderer: each chart is
 drawn at build time as a static SVG (vl-convert), with its marks linked to the
-evidence, and its spec rides along as JSON for ``book/_static/charts.js``,
-which loads the site's own Vega only when a reader points at the chart. No CDN,
+evidence (so every mark is a Tab stop), and its spec rides along as JSON for
+``book/_static/charts.js``, which loads the site's own Vega only when a reader points
+at the chart or tabs into it, to show each mark's tooltip. No CDN,
 and each chart's element id is derived from its spec, so outputs are deterministic.
 """
 
@@ -68,7 +69,7 @@ def _round_geometry(attribute: re.Match) -> str:
 
 def embed_html(spec: dict) -> str:
     """HTML that shows ``spec`` at once as static SVG, with the spec as inert JSON
-    for the live view (``charts.js``)."""
+    from which ``charts.js`` computes the tooltips."""
     payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
     chart_id = "chart-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
     safe_payload = payload.replace("<", "\\u003c")  # no "</script>" can close the tag early
@@ -116,8 +117,13 @@ def _cells(base: alt.Chart, color, dark: str, font_size: int) -> alt.LayerChart:
 
 
 def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
-    """Length of each document (words) against the year it speaks of."""
-    data = documents.assign(label=documents["document_id"] + " (" + documents["reference_year"].astype(str) + ")")
+    """Length of each document (words) against the year it speaks of; each bar links to
+    the document's reader page, so that, like every chart's marks, it is a Tab stop. Rows go
+    in the bars' order, top to bottom, which is the order the keyboard visits them."""
+    data = documents.sort_values("reference_year", kind="stable").assign(
+        label=documents["document_id"] + " (" + documents["reference_year"].astype(str) + ")",
+        reader_url=documents["document_id"].map(results.reader_url),
+    )
     description = (
         "Bar chart of document length in words, one bar per document, ordered by year. "
         + "; ".join(f"{r.document_id} ({r.source}, {r.reference_year}): {r.words} words" for r in data.itertuples())
@@ -125,7 +131,7 @@ def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
     )
     return (
         alt.Chart(data, title=alt.Title("The documents: year and length", subtitle="Words per document"))
-        .mark_bar()
+        .mark_bar(cursor="pointer")
         .encode(
             y=alt.Y("label:N", sort=alt.EncodingSortField("reference_year"), title=None),
             x=alt.X("words:Q", title="Words"),
@@ -135,6 +141,7 @@ def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
                 title="Source",
                 legend=alt.Legend(orient="bottom", columns=2),
             ),
+            href=alt.Href("reader_url:N"),
             tooltip=[
                 alt.Tooltip("source:N", title="Source"),
                 alt.Tooltip("title:N", title="Document"),

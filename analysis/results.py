@@ -34,9 +34,11 @@ def pair_url(source_a: str, source_b: str) -> str:
     return f"evidence/pairs.html#pair-{source_a}-{source_b}"
 
 
-def reader_url(document_id: str, sentence_id: str, from_evidence: bool = False) -> str:
-    """The sentence on its document's reader page, relative to book/ (or to book/evidence/)."""
-    return ("../" if from_evidence else "") + f"reader/{document_id}.html#{sentence_id}"
+def reader_url(document_id: str, sentence_id: str | None = None, from_evidence: bool = False) -> str:
+    """The sentence (or, with none, the top of the page) on its document's reader page,
+    relative to book/ (or to book/evidence/)."""
+    anchor = f"#{sentence_id}" if sentence_id else ""
+    return ("../" if from_evidence else "") + f"reader/{document_id}.html{anchor}"
 
 
 @cache

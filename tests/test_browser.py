@@ -135,6 +135,188 @@ def test_a_static_chart_mark_opens_its_evidence_without_vega(base_url, browser):
     page.close()
 
 
+CHART_PAGES = ["book/sources.html", "book/enforcement.html", "book/harm-reduction.html", "book/threats.html"]
+CHART_PAGES += ["book/synthesis.html"]
+CHART_LINKS = ".book-chart svg a"
+TOOLTIP = "#vg-tooltip-element"
+
+
+def _focused_link(page) -> int:
+    """The focused chart mark's place among the page's chart links (-1: focus elsewhere)."""
+    return page.evaluate(f"Array.from(document.querySelectorAll('{CHART_LINKS}')).indexOf(document.activeElement)")
+
+
+def _tab_to_a_chart(page, limit: int = 400) -> int:
+    """Press Tab from where the focus is until it lands on a chart mark; that mark's place."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if (place := _focused_link(page)) >= 0:
+            return place
+    raise AssertionError(f"{limit} presses of Tab never reached a chart mark")
+
+
+def _box(page, selector: str) -> dict:
+    return page.locator(selector).evaluate("e => e.getBoundingClientRect().toJSON()")
+
+
+def _described_by(page) -> str:
+    """The focused element's accessible description, as Chromium gives it to screen readers."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ":focus"})["nodeId"]
+    (ax,) = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"][:1]
+    cdp.detach()
+    return ax.get("description", {}).get("value", "")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize(
+    ("page_path", "chart"),
+    [
+        ("book/enforcement.html", "fig-enforcement-heatmap"),
+        ("book/harm-reduction.html", "fig-index-map"),
+        ("book/threats.html", "fig-threat-timeline"),
+    ],
+)
+def test_the_keyboard_reaches_a_chart_mark_and_its_tooltip_with_the_quote(base_url, browser, page_path, chart, width):
+    """Tab from the top of the page to the first chart mark: its tooltip, the one a
+    pointer gets, shows the quote beside the mark, inside the screen, and a screen reader
+    hears it; Tab moves it to the next mark, Escape closes it and leaves the focus where it
+    was, and Enter still opens the mark's evidence."""
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(base_url + page_path, wait_until="networkidle")
+    first = _tab_to_a_chart(page)
+    assert page.evaluate("document.activeElement.closest('figure').id") == chart
+    tooltip = page.locator(TOOLTIP)
+    tooltip.wait_for(state="visible", timeout=15_000)
+    text = tooltip.inner_text()
+    assert "Evidence" in text and "“" in text, text
+    mark, tip = _box(page, ":focus"), _box(page, TOOLTIP)
+    inside = tip["left"] >= 0 and tip["top"] >= 0 and tip["right"] <= width and tip["bottom"] <= 800
+    assert inside, f"the tooltip {tip} leaves the {width} px screen"
+    gap = max(tip["top"] - mark["bottom"], mark["top"] - tip["bottom"])
+    assert 0 <= gap <= 16, f"the tooltip is {gap:.0f} px from its mark"
+    assert tip["left"] < mark["right"] and mark["left"] < tip["right"], "the tooltip is not beside its mark"
+    assert tooltip.get_attribute("role") == "tooltip"
+    assert _described_by(page).split() == text.split()
+
+    page.keyboard.press("Tab")
+    assert _focused_link(page) > first, "Tab left the chart after its first mark"
+    page.wait_for_function(f"t => document.querySelector('{TOOLTIP}').innerText !== t", arg=text, timeout=5_000)
+    assert "Source" in tooltip.inner_text()
+    page.keyboard.press("Shift+Tab")
+    page.wait_for_function(f"t => document.querySelector('{TOOLTIP}').innerText === t", arg=text, timeout=5_000)
+
+    page.keyboard.press("Escape")
+    tooltip.wait_for(state="hidden", timeout=2_000)
+    assert _focused_link(page) == first and _described_by(page) == ""
+    href = page.locator(":focus").get_attribute("href")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/" + href.split("#")[0] + "#*", timeout=5_000)
+    assert page.locator(f"[id='{href.split('#', 1)[1]}'] li q").count() >= 1
+    page.close()
+    assert not problems, problems
+
+
+def test_axe_finds_nothing_with_a_chart_tooltip_open(base_url, browser):
+    from axe_playwright_python.sync_playwright import DEFAULT_OPTIONS, Axe
+
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(base_url + "book/enforcement.html", wait_until="networkidle")
+    page.locator(CHART_LINKS).first.focus()
+    page.locator(TOOLTIP).wait_for(state="visible", timeout=15_000)
+    assert page.locator(f"{CHART_LINKS}[aria-describedby='vg-tooltip-element']").count() == 1
+    violations = Axe().run(page, options={**DEFAULT_OPTIONS, "preload": False}).response["violations"]
+    assert not violations, [f"{v['id']}: {v['nodes'][0]['target']}" for v in violations]
+    page.close()
+
+
+@pytest.mark.parametrize("page_path", CHART_PAGES)
+def test_chart_tooltips_work_under_a_strict_content_security_policy(base_url, browser, page_path):
+    """Served with script-src 'self' (no inline script, no eval), every chart still shows
+    its tooltips: Vega reads its expressions with its interpreter, not new Function."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+
+    def strict(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": "script-src 'self'"})
+
+    page.route("**/*.html", strict)
+    page.goto(base_url + page_path, wait_until="networkidle")
+    charts = page.locator(".book-chart")
+    assert charts.count() >= 1
+    for i in range(charts.count()):
+        charts.nth(i).locator("svg a").first.focus()
+        page.wait_for_function("c => c.dataset.live !== 'loading'", arg=charts.nth(i).element_handle(), timeout=15_000)
+        assert charts.nth(i).get_attribute("data-live") == "yes", f"chart {i} found no Vega under the policy"
+        page.locator(TOOLTIP).wait_for(state="visible", timeout=5_000)
+    page.close()
+
+
+@pytest.mark.parametrize("page_path", CHART_PAGES)
+def test_tab_visits_every_chart_mark_in_order_and_leaves_each_chart(base_url, browser, page_path):
+    """Every chart mark is a Tab stop, in drawing order, and the last lets the focus go
+    on: no chart traps the keyboard. Only a heatmap cell's number, which links where its
+    cell does, is passed over: the cell is the stop."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(base_url + page_path, wait_until="networkidle")
+    links = page.locator(CHART_LINKS).evaluate_all(
+        "links => links.map(a => ({href: a.getAttribute('href'), stop: a.tabIndex >= 0,"
+        " label: !!a.closest('.mark-text'), chart: a.closest('.book-chart').id}))"
+    )
+    stops = [i for i, link in enumerate(links) if link["stop"]]
+    skipped = [link for link in links if not link["stop"]]
+    assert stops and all(link["label"] for link in skipped)
+    assert not any(link["label"] and link["stop"] for link in links), "a cell's number is a second Tab stop"
+    assert {link["href"] for link in skipped} <= {links[i]["href"] for i in stops}
+    visited = [_tab_to_a_chart(page)]
+    while len(visited) <= len(stops):
+        page.keyboard.press("Tab")
+        if (place := _focused_link(page)) < 0 and visited[-1] == stops[-1]:
+            break
+        if place >= 0:
+            visited.append(place)
+        else:
+            visited.append(_tab_to_a_chart(page))  # text between two charts
+    assert visited == stops
+    assert page.evaluate("!document.activeElement.closest('.book-chart')"), "the focus stayed in the last chart"
+    page.close()
+
+
+@pytest.mark.parametrize("page_path", CHART_PAGES)
+def test_each_chart_mark_shows_its_own_tooltip(base_url, browser, page_path):
+    """The tooltip a mark shows on focus is that mark's: every text row of it (the
+    numbers' formats differ) is in the mark's own accessible label, which vl-convert
+    wrote at build time from the same row of data."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(base_url + page_path, wait_until="networkidle")
+    report = page.evaluate(
+        """async ([links, tooltip]) => {
+          const wrong = [];
+          for (const link of document.querySelectorAll(links)) {
+            link.focus();
+            const tip = () => document.querySelector(tooltip);
+            for (let i = 0; i < 500 && !(tip() && tip().classList.contains("visible")); i++)
+              await new Promise(r => setTimeout(r, 20));
+            await new Promise(r => setTimeout(r, 0));
+            const rows = Array.from(tip().querySelectorAll("tr"), tr => [...tr.cells].map(c => c.textContent));
+            const label = link.firstElementChild.getAttribute("aria-label");
+            const words = rows.filter(([, value]) => /[A-Za-z]/.test(value));
+            const missing = words.filter(([key, value]) => !label.includes(`${key}: ${value}`));
+            if (words.length < 2 || missing.length) wrong.push(`${link.getAttribute("href")}: ${missing}`);
+            link.blur();
+          }
+          return {count: document.querySelectorAll(links).length, wrong};
+        }""",
+        [CHART_LINKS, TOOLTIP],
+    )
+    assert report["count"] >= 5 and not report["wrong"], report["wrong"][:5]
+    page.close()
+
+
 @pytest.mark.parametrize("page_path", toc_pages())
 def test_page_weight_stays_within_budget(browser, base_url, page_path):
     """Every byte the page transfers on load, as a static host serves it (gzip)."""

@@ -53,3 +53,41 @@ def test_embed_html_cannot_be_closed_early_by_data():
     assert html.count("</script>") == 1
     assert "<script>alert" not in html
     assert 'aria-label="x &quot;&lt;b&gt;"' in html
+
+
+def _marks(spec: dict, encoding: dict | None = None):
+    """Every (mark, encoding) of a Vega-Lite spec, layers and facets included, with the
+    encoding a layer inherits from its parent."""
+    encoding = {**(encoding or {}), **spec.get("encoding", {})}
+    if "mark" in spec:
+        yield spec["mark"], encoding
+    for child in spec.get("layer", []) + ([spec["spec"]] if "spec" in spec else []):
+        yield from _marks(child, encoding)
+
+
+def test_every_chart_mark_with_a_tooltip_is_a_link():
+    """A mark drawn as a link is a Tab stop in the static SVG; charts.js shows its tooltip
+    on focus. A tooltip on a mark without a link would reach pointer users only."""
+    specs = {"sources": charts.sources_timeline(corpus.documents_frame()).to_dict()}
+    specs |= {label: e.make().to_dict() for label, e in exhibits.registry().items() if label.startswith("fig-")}
+    assert len(specs) == 6
+    tooltips = 0
+    for label, spec in specs.items():
+        for mark, encoding in _marks(spec):
+            if "tooltip" in encoding:
+                tooltips += 1
+                assert "href" in encoding, f"{label}: a {mark} mark has a tooltip but no link"
+    # bars 1, heatmap cells and labels 2, index map whiskers and points 3, rank bars 1, dots and rings 2,
+    # similarity cells and labels 2
+    assert tooltips >= 11
+
+
+def test_the_sources_chart_links_each_bar_to_its_reader_page_in_year_order():
+    documents = corpus.documents_frame()
+    spec = charts.sources_timeline(documents).to_dict()
+    (values,) = spec["datasets"].values()
+    assert [v["reader_url"] for v in values] == [
+        f"reader/{d}.html" for d in ("CH-2013a", "CH-2013b", "CA-2019", "DU-2020", "CE-2024")
+    ]
+    svg = charts.embed_html(spec)
+    assert re.findall(r'<a href="([^"]+)"', svg) == [v["reader_url"] for v in values]
