@@ -116,7 +116,7 @@ def _cells(base: alt.Chart, color, dark: str, font_size: int) -> alt.LayerChart:
 
 
 def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
-    """Length of each document (words) against the year it speaks of."""
+    """fig-sources-timeline: length of each document (words) against the year it speaks of."""
     data = documents.assign(label=documents["document_id"] + " (" + documents["reference_year"].astype(str) + ")")
     description = (
         "Bar chart of document length in words, one bar per document, ordered by year. "
@@ -124,7 +124,7 @@ def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
         + "."
     )
     return (
-        alt.Chart(data, title=alt.Title("The documents: year and length", subtitle="Words per document"))
+        alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=alt.EncodingSortField("reference_year"), title=None),
