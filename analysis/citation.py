@@ -55,6 +55,15 @@ def apa(entry: dict | None = None) -> str:
     return f"{', '.join(authors(entry))}. ({year(entry)}). {entry['title']} (Version {entry['version']}) [Data set]."
 
 
+def doi(entry: dict | None = None) -> str | None:
+    """The edition's DOI, once Zenodo has minted it and it is recorded in CITATION.cff
+    (``doi``, or an ``identifiers`` entry of type doi); None until then."""
+    entry = entry or book()
+    found = [entry["doi"]] if entry.get("doi") else []
+    found += [i["value"] for i in entry.get("identifiers", []) if i.get("type") == "doi"]
+    return str(found[0]) if found else None
+
+
 def short(entry: dict | None = None) -> str:
     """The book in a few words, for the foot of a downloaded figure: title, version and year."""
     entry = entry or book()
