@@ -117,9 +117,9 @@ def _cells(base: alt.Chart, color, dark: str, font_size: int) -> alt.LayerChart:
 
 
 def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
-    """Length of each document (words) against the year it speaks of; each bar links to
-    the document's reader page, so that, like every chart's marks, it is a Tab stop. Rows go
-    in the bars' order, top to bottom, which is the order the keyboard visits them."""
+    """fig-sources-timeline: length of each document (words) against the year it speaks of;
+    each bar links to the document's reader page, so that, like every chart's marks, it is a
+    Tab stop. Rows go in the bars' order, top to bottom, which is the order the keyboard visits them."""
     data = documents.sort_values("reference_year", kind="stable").assign(
         label=documents["document_id"] + " (" + documents["reference_year"].astype(str) + ")",
         reader_url=documents["document_id"].map(results.reader_url),
@@ -130,7 +130,7 @@ def sources_timeline(documents: pd.DataFrame) -> alt.Chart:
         + "."
     )
     return (
-        alt.Chart(data, title=alt.Title("The documents: year and length", subtitle="Words per document"))
+        alt.Chart(data)
         .mark_bar(cursor="pointer")
         .encode(
             y=alt.Y("label:N", sort=alt.EncodingSortField("reference_year"), title=None),

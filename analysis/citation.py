@@ -1,10 +1,11 @@
 """How to cite the book and its sources.
 
 CITATION.cff is the one place the book's title, authors, version and release date
-are kept: the "How to cite" page, each chapter's "cite this" line and the BibTeX
-and APA forms are all made from it. The sources' BibTeX entries are made from
-sources.yaml (``write_sources_bib``), so a new source is in the bibliography with
-no edit; no address is given because none is known.
+are kept: the "How to cite" page, each chapter's "cite this" line, each figure's
+"cite this figure" line and downloads, and the BibTeX and APA forms are all made
+from it. The sources' BibTeX entries are made from sources.yaml
+(``write_sources_bib``), so a new source is in the bibliography with no edit; no
+address is given because none is known.
 """
 
 from __future__ import annotations
@@ -72,6 +73,21 @@ def bibtex(entry: dict | None = None) -> str:
 def apa(entry: dict | None = None) -> str:
     entry = entry or book()
     return f"{', '.join(authors(entry))}. ({year(entry)}). {entry['title']} (Version {entry['version']}) [Data set]."
+
+
+def doi(entry: dict | None = None) -> str | None:
+    """The edition's DOI, once Zenodo has minted it and it is recorded in CITATION.cff
+    (``doi``, or an ``identifiers`` entry of type doi); None until then."""
+    entry = entry or book()
+    found = [entry["doi"]] if entry.get("doi") else []
+    found += [i["value"] for i in entry.get("identifiers", []) if i.get("type") == "doi"]
+    return str(found[0]) if found else None
+
+
+def short(entry: dict | None = None) -> str:
+    """The book in a few words, for the foot of a downloaded figure: title, version and year."""
+    entry = entry or book()
+    return f"{entry['title']}, version {entry['version']} ({year(entry)})"
 
 
 def cite_line(page_title: str, page_path: str, entry: dict | None = None) -> str:

@@ -8,8 +8,9 @@ it exits non-zero when any check fails.
 last successful build it stops at once. Otherwise it writes the site's own copy of
 Vega, drops the notebook cache when any input under data/ or analysis/ changed
 (jupyter-cache keys on code cells only), writes the generated reader pages and
-bibliography, and runs the strict Jupyter Book build into a staging folder, then the
-PDF edition (book.pdf) beside it, so a failed build leaves the previous site intact.
+bibliography, the data package and each figure as SVG and PNG for download, and
+runs the strict Jupyter Book build into a staging folder, then the PDF edition
+(book.pdf) beside it, so a failed build leaves the previous site intact.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from analysis import pdf
@@ -33,6 +35,7 @@ SITE_STAMP = BUILD_DIR / ".site-inputs.sha256"  # everything the site is built f
 NOTEBOOK_INPUTS = ("data", "analysis")
 SITE_INPUTS = (*NOTEBOOK_INPUTS, "book", "_config.yml", "_toc.yml", "requirements.txt", "CITATION.cff")
 PACKAGE_DIR = BUILD_DIR / "extra" / "datapackage"  # html_extra_path copies _build/extra into the site
+FIGURES_DIR = BUILD_DIR / "extra" / "figures"  # each figure as SVG and PNG, published as /figures/
 VEGA_BUNDLE = ROOT / "book" / "_static" / "vega-bundle.js"
 STRICT = ["-W", "-n", "--keep-going"]
 
@@ -100,6 +103,9 @@ def build() -> int:
     shutil.rmtree(PACKAGE_DIR, ignore_errors=True)
     package.export(PACKAGE_DIR)
     progress(f"wrote the data package into {PACKAGE_DIR.relative_to(ROOT)} (published as /datapackage/)")
+    if write_figures() != 0:
+        progress("build stopped before any notebook ran; the previous site in _build/html is unchanged")
+        return 1
     write_vega_bundle()
     fingerprint = drop_stale_cache()
     shutil.rmtree(STAGING_DIR, ignore_errors=True)
@@ -122,6 +128,26 @@ def build() -> int:
     INPUTS_STAMP.write_text(fingerprint + "\n")
     SITE_STAMP.write_text(site_fingerprint + "\n")
     progress(f"site ready: {SITE_DIR.relative_to(ROOT)}/index.html")
+    return 0
+
+
+def write_figures(directory: Path = FIGURES_DIR) -> int:
+    """Draw each figure as SVG and PNG for slides (analysis/downloads.py), saying how long it took."""
+    from analysis import downloads
+
+    started = time.perf_counter()
+    shutil.rmtree(directory, ignore_errors=True)
+    labels = downloads.labels()
+    progress(f"drawing the {len(labels)} figures for download as SVG and PNG")
+    for number, label in enumerate(labels, 1):
+        try:
+            _, png = downloads.write(label, directory)
+        except ValueError as problem:
+            print(problem)
+            return 1
+        progress(f"  {number}/{len(labels)} {label} (PNG {downloads.png_width(png.read_bytes())} px wide)")
+    elapsed = time.perf_counter() - started
+    progress(f"drew the figures' downloads in {elapsed:.1f} s (published as /figures/)")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Every numbered figure and table of the findings, in one registry.
+"""Every numbered figure and table of the book, in one registry.
 
 An exhibit has a stable label (``fig-…`` or ``tbl-…``), the chapter that shows
 it, the note naming its source, and a ``make`` function that calls its builder
@@ -19,11 +19,13 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from analysis import charts, coding, indices, profiles, results, tables
+from analysis import charts, coding, corpus, indices, profiles, results, tables
 
 # The rubric ids of the two indices (data/coding/rubrics.yaml): harm reduction up, enforcement across.
 HR_INDEX, ENFORCEMENT_INDEX = "harm_reduction", "enforcement"
 CSV_DIR = "figures"  # inside the published data package
+FIGURE_DIR = "figures"  # at the site's root: each figure as SVG and PNG (analysis/downloads.py)
+FIGURE_FORMATS = {"svg": "SVG", "png": "PNG"}
 SOURCE_NOTE = "Source: the project's coding of the documents"
 
 
@@ -34,6 +36,7 @@ class Exhibit:
     note: str
     make: Callable[[], alt.TopLevelMixin | pd.DataFrame]
     companion: Callable[[], pd.DataFrame] | None = None  # a chart's data as a linked table, for keyboards
+    title: str = ""  # a figure's short title, drawn on its downloads (SVG, PNG) and named in its citation
 
     @property
     def is_figure(self) -> bool:
@@ -116,6 +119,7 @@ NOTE = (
     + "salience per source is the share of its non-heading sentences."
 )
 RUBRIC_NOTE = "Source: the published rubric (data/coding/rubrics.yaml) applied to the project's coding."
+CORPUS_NOTE = "Source: the documents in data/sources/ (words: whitespace-separated tokens of the extracted text)."
 
 
 def registry() -> dict[str, Exhibit]:
@@ -125,11 +129,19 @@ def registry() -> dict[str, Exhibit]:
     note = NOTE.format(version=coding.codebook()["version"])
     exhibits = [
         Exhibit(
+            "fig-sources-timeline",
+            "sources",
+            CORPUS_NOTE,
+            lambda: charts.sources_timeline(corpus.documents_frame()),
+            title="The documents: year and length",
+        ),
+        Exhibit(
             "fig-enforcement-heatmap",
             "enforcement",
             note,
             lambda: charts.enforcement_heatmap(results.dimension_table("enforcement")),
             lambda: tables.enforcement_grid(results.dimension_table("enforcement")),
+            "Enforcement priorities by source",
         ),
         Exhibit(
             "tbl-enforcement-top",
@@ -168,6 +180,7 @@ def registry() -> dict[str, Exhibit]:
             RUBRIC_NOTE,
             lambda: charts.index_map(_index_map_data()),
             lambda: tables.index_map(_index_map_data()),
+            "The sources on both indices: harm reduction and enforcement orientation",
         ),
         Exhibit(
             "fig-rank-stability",
@@ -175,6 +188,7 @@ def registry() -> dict[str, Exhibit]:
             RUBRIC_NOTE,
             lambda: charts.rank_stability(_labelled_ranks()),
             lambda: tables.rank_stability(_labelled_ranks()),
+            "How often each source holds each rank under random weightings",
         ),
         Exhibit(
             "tbl-index-rules",
@@ -195,6 +209,7 @@ def registry() -> dict[str, Exhibit]:
             note,
             lambda: charts.threat_timeline(results.threat_matrix("item")),
             lambda: tables.threat_matrix(results.threat_matrix("item")),
+            "Named threats by source and reference year",
         ),
         Exhibit("tbl-threat-families", "threats", note, lambda: tables.threat_families(results.threat_matrix("code"))),
         Exhibit("tbl-convergence", "synthesis", note, lambda: tables.convergence(_convergence())),
@@ -204,6 +219,7 @@ def registry() -> dict[str, Exhibit]:
             note,
             lambda: charts.similarity_matrix(_similarity_pairs()),
             lambda: tables.similarity_pairs(_similarity_pairs()),
+            "How alike the sources' topic profiles are",
         ),
     ]
     return {e.label: e for e in exhibits}
@@ -233,13 +249,25 @@ def csv_path(label: str) -> str:
     return f"../datapackage/{CSV_DIR}/{label}.csv"
 
 
+def figure_path(label: str, extension: str) -> str:
+    """The figure drawn for download (``svg`` or ``png``), relative to the book's chapter pages."""
+    return f"../{FIGURE_DIR}/{label}.{extension}"
+
+
 def show(label: str) -> HTML:
     """The exhibit as published: the chart or table, its text description, its source
-    note and CSV link, and (for a chart) its data as a linked table for keyboard users."""
+    note and download links (its data as CSV; a figure also as SVG and PNG), and (for a
+    chart) its data as a linked table for keyboard users. Downloads are plain links:
+    the page loads none of them."""
     exhibit = registry()[label]
     made = exhibit.make()
-    link = f'<a href="{csv_path(label)}" download>Download the data (CSV)</a>'
-    meta = f'<p class="exhibit-note">{html.escape(exhibit.note)} · {link}</p>'
+    links = [f'<a href="{csv_path(label)}" download>Download the data (CSV)</a>']
+    if exhibit.is_figure:
+        links += [
+            f'<a href="{figure_path(label, extension)}" download>Download the figure ({name})</a>'
+            for extension, name in FIGURE_FORMATS.items()
+        ]
+    meta = f'<p class="exhibit-note">{html.escape(exhibit.note)} · {" · ".join(links)}</p>'
     if isinstance(made, pd.DataFrame):
         table = tables.html_table(made, table_id=label, name=f"Table {label}")
         return HTML(f'<div class="exhibit">{table.data}{meta}{profiles.links_html(table.data)}</div>')

@@ -26,6 +26,8 @@ REQUIRED_DERIVED = (
 )
 # Tables that show the method (the rubric), not the sources.
 METHOD_TABLES = ("tbl-index-levels", "tbl-hr-rubric", "tbl-enforcement-rubric")
+# Figures that describe the corpus, not a finding: no coded evidence behind their marks.
+CORPUS_FIGURES = ("fig-sources-timeline",)
 
 # What a build reads: enough for a working copy of the project.
 PROJECT_FILES = ("book", "analysis", "data", "_config.yml", "_toc.yml", "requirements.txt", "Makefile", "CITATION.cff")

@@ -3,6 +3,8 @@ no off-host request, no console error, every chart drawn, no axe-core violation.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import toc_pages
@@ -323,8 +325,28 @@ def test_page_weight_stays_within_budget(browser, base_url, page_path):
     weight = transferred_bytes(browser, base_url + page_path)
     assert base_url + page_path in weight["loaded"] and weight["bytes"] > 0
     assert not any("vega-bundle" in url for url in weight["loaded"]), "Vega must wait until a reader points at a chart"
+    drawings = [url for url in weight["loaded"] if re.search(r"/figures/[\w-]+\.(svg|png)$", url)]
+    assert not drawings, f"the figures for download are loaded on view: {drawings}"
     budget = CHART_PAGE_BUDGET if weight["kind"] == "chart" else TEXT_PAGE_BUDGET
     assert weight["bytes"] <= budget, f"{page_path} transfers {weight['bytes']:,} bytes; its budget is {budget:,}"
+
+
+def test_a_figures_downloads_are_named_links_that_download_and_load_nothing_on_view(base_url, browser):
+    """Each figure offers its data and its drawing as plain download links, found by their
+    names; the page requests none of them until one is clicked, and a click saves the file."""
+    page = browser.new_page(accept_downloads=True)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base_url + "book/enforcement.html", wait_until="networkidle")
+    for name in ("Download the data (CSV)", "Download the figure (SVG)", "Download the figure (PNG)"):
+        link = page.get_by_role("link", name=name, exact=True).first
+        assert link.get_attribute("download") is not None, name
+    assert not [url for url in requested if "/figures/" in url], requested
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the figure (PNG)", exact=True).first.click()
+    assert download.value.suggested_filename == "fig-enforcement-heatmap.png"
+    assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.close()
 
 
 def test_a_phone_screen_needs_no_sideways_scrolling(base_url, browser):

@@ -91,3 +91,26 @@ def test_the_bibliography_lists_every_document_and_each_reader_page_cites_its_ow
             link = r'<a class="reference internal" href="../appendix/bibliography.html#id\d+"[^>]*>([^<]*)'
             cited = re.search(link, page)
             assert cited and cited.group(1).startswith(document["publisher"]), document["id"]
+
+
+def test_the_editions_doi_is_read_from_citation_cff_once_recorded():
+    entry = {k: v for k, v in cff().items() if k not in ("doi", "identifiers")}
+    assert citation.doi(entry) is None
+    assert citation.doi({**entry, "doi": "10.0000/example.1"}) == "10.0000/example.1"
+    identifiers = [{"type": "url", "value": "https://example.org"}, {"type": "doi", "value": "10.0000/example.2"}]
+    assert citation.doi({**entry, "identifiers": identifiers}) == "10.0000/example.2"
+
+
+@pytest.mark.build
+def test_the_cite_page_tells_an_edition_from_the_latest_version(site):
+    """The difference in plain words, with this edition's version and its DOI as CITATION.cff records it."""
+    entry = cff()
+    page = (site / "book/appendix/cite.html").read_text(encoding="utf-8")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "An edition or the latest version" in text
+    recorded = entry.get("doi") or next((i["value"] for i in entry.get("identifiers", []) if i["type"] == "doi"), None)
+    expected = f"its DOI is {recorded}" if recorded else "no DOI has been minted for it yet"
+    assert f"For this edition, {expected} ." in text or f"For this edition, {expected}." in text, expected
+    assert f"such as version {entry['version']} ." in text or f"such as version {entry['version']}." in text
+    assert "In a briefing, cite the edition" in text
+    assert "The latest version is this website" in text

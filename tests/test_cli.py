@@ -915,6 +915,7 @@ def project(tree, monkeypatch):
         inputs_stamp=build / ".inputs.sha256",
         site_stamp=build / ".site-inputs.sha256",
         package=build / "extra" / "datapackage",
+        figures=build / "extra" / "figures",
         staged=build / "staging" / "_build" / "html",
     )
     for name, value in (
@@ -925,6 +926,7 @@ def project(tree, monkeypatch):
         ("INPUTS_STAMP", paths.inputs_stamp),
         ("SITE_STAMP", paths.site_stamp),
         ("PACKAGE_DIR", paths.package),
+        ("FIGURES_DIR", paths.figures),
     ):
         monkeypatch.setattr(cli, name, value)
     paths.site.mkdir(parents=True)
@@ -933,12 +935,13 @@ def project(tree, monkeypatch):
     paths.site_stamp.write_text("old site\n")
 
     log = []
-    state = SimpleNamespace(log=log, sources=[], validate=0, jupyter_book="ok", pdf=0, paths=paths)
+    state = SimpleNamespace(log=log, sources=[], validate=0, figures=0, jupyter_book="ok", pdf=0, paths=paths)
     monkeypatch.setattr(corpus, "validate_sources", lambda *args: list(state.sources))
     monkeypatch.setattr(reader, "write_pages", lambda *args: log.append("write_pages"))
     monkeypatch.setattr(citation, "write_sources_bib", lambda *args: log.append("write_sources_bib"))
     monkeypatch.setattr(cli, "validate", lambda *args: log.append(("validate", *args)) or state.validate)
     monkeypatch.setattr(cli, "write_vega_bundle", lambda *args: log.append(("write_vega_bundle", *args)))
+    monkeypatch.setattr(cli, "write_figures", lambda *args: log.append(("write_figures", *args)) or state.figures)
 
     def export(directory):
         log.append(("export", directory))
@@ -1015,6 +1018,7 @@ def test_a_failed_jupyter_book_leaves_the_previous_site(project, capsys):
         "write_sources_bib",
         "validate",
         "export",
+        "write_figures",
         "write_vega_bundle",
         "jupyter-book",
     ]
@@ -1025,6 +1029,50 @@ def test_a_failed_jupyter_book_leaves_the_previous_site(project, capsys):
         "[analysis] notebook execution reports: _build/staging/_build/html/reports",
     ]
     assert_previous_site(project)
+
+
+def test_a_figure_that_cannot_be_drawn_stops_the_build_before_any_notebook_runs(project, capsys):
+    project.figures = 1
+    assert cli.build() == 1
+    assert [entry if isinstance(entry, str) else entry[0] for entry in project.log][-2:] == ["export", "write_figures"]
+    assert lines(capsys) == [PACKAGE_LINE, f"[analysis] build stopped before any notebook ran; {UNCHANGED}"]
+    assert_previous_site(project)
+
+
+def test_write_figures_draws_each_figure_and_says_how_long_it_took(tmp_path, monkeypatch, capsys):
+    from analysis import downloads
+
+    def write(label, directory):
+        directory.mkdir(parents=True, exist_ok=True)
+        png = directory / f"{label}.png"
+        png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + (1234).to_bytes(4, "big") + bytes(8))
+        return directory / f"{label}.svg", png
+
+    monkeypatch.setattr(downloads, "labels", lambda: ["fig-a", "fig-b"])
+    monkeypatch.setattr(downloads, "write", write)
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "fig-gone.png").write_bytes(b"stale")
+    assert cli.write_figures(tmp_path / "figures") == 0
+    out = lines(capsys)
+    assert out[:3] == [
+        "[analysis] drawing the 2 figures for download as SVG and PNG",
+        "[analysis]   1/2 fig-a (PNG 1234 px wide)",
+        "[analysis]   2/2 fig-b (PNG 1234 px wide)",
+    ]
+    assert re.fullmatch(r"\[analysis\] drew the figures' downloads in \d+\.\d s \(published as /figures/\)", out[3])
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["fig-a.png", "fig-b.png"]
+
+
+def test_write_figures_names_a_figure_it_cannot_draw(tmp_path, monkeypatch, capsys):
+    from analysis import downloads
+
+    def write(label, directory):
+        raise ValueError(f"analysis/exhibits.py: figure {label} has no title to draw on its downloads")
+
+    monkeypatch.setattr(downloads, "labels", lambda: ["fig-a"])
+    monkeypatch.setattr(downloads, "write", write)
+    assert cli.write_figures(tmp_path / "figures") == 1
+    assert lines(capsys)[-1] == "analysis/exhibits.py: figure fig-a has no title to draw on its downloads"
 
 
 def test_a_jupyter_book_that_writes_no_site_fails(project, capsys):
@@ -1057,6 +1105,7 @@ def test_a_successful_build_replaces_the_site_and_writes_both_stamps(project, ca
         "write_sources_bib",
         ("validate",),
         ("export", paths.package),
+        ("write_figures",),
         ("write_vega_bundle",),
         ("jupyter-book", jupyter_book_command(paths.root, paths.staging), {"cwd": paths.root}),
         ("make_pdf", paths.staged / "book.pdf"),

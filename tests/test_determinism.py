@@ -1,6 +1,7 @@
 """Reproducible: a second build, in another directory and process, with another hash
-seed and at another time, gives byte for byte the same derived CSVs, data package and
-published exhibits (chart specifications and static SVG) as the site's build."""
+seed and at another time, gives byte for byte the same derived CSVs, data package,
+published exhibits (chart specifications and static SVG) and figures for download (SVG
+and PNG) as the site's build."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ pytestmark = pytest.mark.subprocess
 SECOND_BUILD = """
 import json, sys
 from pathlib import Path
-from analysis import exhibits, export
+from analysis import downloads, exhibits, export
 export.export(Path(sys.argv[1]))
 shown = {label: exhibits.show(label).data for label in exhibits.registry()}
 Path(sys.argv[2]).write_text(json.dumps(shown), encoding="utf-8")
+for label in downloads.labels():
+    downloads.write(label, Path(sys.argv[3]))
 """
 
 
@@ -31,9 +34,10 @@ def files_of(folder):
 
 
 def test_a_second_build_elsewhere_is_byte_identical(site, tmp_path):
-    project = copy_project(tmp_path / "elsewhere", ("analysis", "data"))
+    project = copy_project(tmp_path / "elsewhere", ("analysis", "data", "CITATION.cff"))
     env = {**os.environ, "PYTHONPATH": str(project), "PYTHONHASHSEED": "12345", "TZ": "Pacific/Auckland"}
     command = [sys.executable, "-c", SECOND_BUILD, str(tmp_path / "package"), str(tmp_path / "shown.json")]
+    command.append(str(tmp_path / "figures"))
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -47,3 +51,8 @@ def test_a_second_build_elsewhere_is_byte_identical(site, tmp_path):
     for label, exhibit in exhibits.registry().items():
         page = (site / "book" / f"{exhibit.chapter}.html").read_text(encoding="utf-8")
         assert shown[label] in page, f"{label} on {exhibit.chapter}.html differs from the second build's"
+
+    drawn, again = files_of(site / "figures"), files_of(tmp_path / "figures")
+    assert sorted(drawn) == sorted(again) and any(name.endswith(".png") for name in again)
+    for name, content in again.items():
+        assert drawn[name] == content, f"figures/{name} (the figure for download) differs between the two builds"

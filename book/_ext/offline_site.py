@@ -20,6 +20,9 @@
   setup runs once per read phase, and myst-nb triggers two, so every page
   declared ``const THEBE_JS_URL`` twice (a console error), and the script
   points at a CDN. This book has no live-code buttons, so none of it is needed.
+- Each figure of the registry (analysis/exhibits.py) gets a "Cite this figure" line
+  under its caption: the page's citation line for the figure, its permalink (the
+  page's address and ``#label``) and the edition (version), from CITATION.cff.
 - A ``{glue:figure}`` with ``:figclass: book-table`` is numbered as a table
   ("Table 3"), not a figure: glued HTML tables cannot sit in a ``{table}``
   directive, so the figure node is re-typed before numbers are assigned.
@@ -141,6 +144,27 @@ def _cite_this(app, pagename: str, context: dict) -> str:
     )
 
 
+def _cite_figures(app, doctree, docname):
+    """A "Cite this figure" line under each registered figure's caption: the book's
+    citation with the figure's title and permalink (``page#label``), as for a page."""
+    if app.builder.format != "html":
+        return
+    from analysis import citation, exhibits
+
+    figures = {label: e for label, e in exhibits.registry().items() if e.is_figure}
+    for figure in doctree.findall(nodes.figure):
+        if isinstance(figure, table_figure):
+            continue
+        for label in set(figure["ids"]) & set(figures):
+            address = _base_url(app) + app.builder.get_target_uri(docname) + "#" + label
+            line = citation.cite_line(figures[label].title, address)
+            figure += nodes.raw(
+                "",
+                f'<p class="cite-figure"><strong>Cite this figure:</strong> {html.escape(line)}</p>',
+                format="html",
+            )
+
+
 def _base_url(app) -> str:
     base = os.environ.get("BOOK_BASE_URL") or app.config.html_baseurl or ""
     return base if not base or base.endswith("/") else base + "/"
@@ -189,6 +213,7 @@ def setup(app):
     app.connect("config-inited", _title_from_citation)
     app.connect("html-page-context", _lighten_page)
     app.connect("build-finished", _write_sitemap)
+    app.connect("doctree-resolved", _cite_figures)
     app.add_enumerable_node(table_figure, "table", html=(_visit_table_figure, _depart_table_figure))
     app.add_transform(RetypeTableFigures)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
