@@ -2,10 +2,10 @@
 
 One page per dimension lists, source by source and code by code, each quote
 with its stance and a link to its sentence on the reader page; a code a source
-does not raise is listed as "not raised" (absence is not opposition). A pairs
-page shows, for each pair of sources, the codes both raise with a quote from
-each. Anchors are stable: ``ev-<source>`` and ``ev-<source>-<code>``,
-``pair-<source>-<source>``. All text from the data is escaped.
+does not raise is listed as "not raised" (absence is not opposition). Anchors
+are stable: ``ev-<source>`` and ``ev-<source>-<code>``; the comparison of two
+sources (``compare``) links each of its cells here. All text from the data is
+escaped.
 """
 
 from __future__ import annotations
@@ -98,43 +98,3 @@ def dimension_page(dimension: str) -> HTML:
             )
         parts.append("</section>")
     return HTML('<div class="evidence">\n' + "\n".join(parts) + "\n</div>")
-
-
-def pairs_page() -> HTML:
-    """For each pair of sources: their similarity and the topics (codes, and named threats)
-    both raise, with a quote from each."""
-    table = results.topic_table()
-    pairs = results.similarity()
-    by_key = {(r.source_id, r.code): r for r in table.itertuples()}
-    codes = list(dict.fromkeys(table["code"]))
-    parts = []
-    for pair in pairs.itertuples():
-        if pair.source_a_id == pair.source_b_id:
-            continue
-        shared = [
-            c for c in codes if by_key[(pair.source_a_id, c)].sentences and by_key[(pair.source_b_id, c)].sentences
-        ]
-        rows = "".join(_pair_row(by_key[(pair.source_a_id, c)], by_key[(pair.source_b_id, c)]) for c in shared)
-        parts.append(
-            f'<section class="evidence-pair" id="pair-{html.escape(pair.source_a_id)}-{html.escape(pair.source_b_id)}">'
-            f"<h2>{html.escape(pair.source_a)} and {html.escape(pair.source_b)}</h2>"
-            f"<p>Cosine similarity {pair.cosine:.2f} (95% interval {pair.cosine_low:.2f}–{pair.cosine_high:.2f}). "
-            f"Both raise {pair.codes_both} topics; only "
-            f"{html.escape(pair.source_a)} raises {pair.codes_a_only}, only {html.escape(pair.source_b)} raises "
-            f"{pair.codes_b_only}.</p>"
-            + (f'<ul class="pair-codes">{rows}</ul>' if rows else "<p>No topic is raised by both.</p>")
-            + "</section>"
-        )
-    return HTML('<div class="evidence">\n' + "\n".join(parts) + "\n</div>")
-
-
-def _pair_row(a, b) -> str:
-    def side(r) -> str:
-        link = results.reader_url(r.document_id, r.quote_sentence_id, from_evidence=True)
-        evidence = html.escape(results.evidence_url(r.dimension, r.source_id, r.code).removeprefix("evidence/"))
-        return (
-            f'<a href="{evidence}">{html.escape(r.source)}</a> ({r.share:.0%}): <q>{html.escape(r.quote)}</q> '
-            f'<a href="{html.escape(link, quote=True)}">{html.escape(r.document_id)} ¶{r.paragraph}</a>'
-        )
-
-    return f"<li><strong>{html.escape(a.label)}</strong><br>{side(a)}<br>{side(b)}</li>"

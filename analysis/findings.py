@@ -225,6 +225,24 @@ def firm_orders(index_id: str) -> str:
     return join_groups(groups, empty="no ordering")
 
 
+def firm_rule() -> str:
+    """What a firm ordering survives, in the findings' words."""
+    settings = indices.rubrics()["sensitivity"]
+    return (
+        f"under every scoring rule and in at least {settings['robust_share']:.0%} of {settings['draws']:,} "
+        "random weightings"
+    )
+
+
+def ordering(pair, index_id: str) -> str:
+    """One ordering of an index (a row of ``results.order_robustness()``) in the findings'
+    words: firm, or what it rests on."""
+    if pair.robust:
+        return f"{pair.higher} above {pair.lower}: firm {firm_rule()}."
+    settings = indices.rubrics()["sensitivity"]
+    return indices.dependency(pair, settings, indices.weights_in_words(indices.index_rubric(index_id))) + "."
+
+
 def top_fragile(index_id: str):
     """The non-robust ordering nearest the top of the published ranking, or None."""
     pairs = results.sensitivity(index_id)["pairs"]
@@ -254,10 +272,7 @@ def indices_figures() -> dict[str, object]:
         figures[f"{key}_robust"] = Phrase(firm_orders(key))
         figures[f"{key}_robust_n"] = f"{int(pairs['robust'].sum())} of {len(pairs)}"
         figures[f"{key}_dependencies"] = Bullets(
-            [
-                indices.dependency(p, settings, indices.weights_in_words(index)) + "."
-                for p in pairs[~pairs["robust"]].itertuples()
-            ],
+            [ordering(p, key) for p in pairs[~pairs["robust"]].itertuples()],
             empty="None: every ordering is firm.",
         )
         figures[f"{key}_indicators"] = len(index["indicators"])
@@ -464,8 +479,7 @@ def key_findings() -> dict[str, object]:
         others = "" if pairs["robust"].all() else "; no other ordering is"
         return Phrase(
             f"On the 0–100 {name} index the order is {idx[f'{key}_ranking']}{but}. "
-            f"Firm under every scoring rule and in at least {idx['robust_share']} of {idx['draws']} random weightings: "
-            f"{idx[f'{key}_robust']}{others}."
+            f"Firm {firm_rule()}: {idx[f'{key}_robust']}{others}."
         )
 
     similar = synthesis_figures()

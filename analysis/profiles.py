@@ -215,7 +215,7 @@ def neighbours(source_id: str) -> str:
         return "<p>There is no other source to compare with.</p>"
 
     def said(r) -> str:
-        pair = _link(f"{r.source_b}: {r.cosine:.2f}", results.pair_url(*sorted_pair(r.source_a_id, r.source_b_id)))
+        pair = _link(f"{r.source_b}: {r.cosine:.2f}", results.pair_url(r.source_a_id, r.source_b_id))
         return f"{pair} (95% interval {r.cosine_low:.2f}–{r.cosine_high:.2f})"
 
     closest, farthest = mine.iloc[0], mine.iloc[-1]
@@ -223,12 +223,6 @@ def neighbours(source_id: str) -> str:
         f"<p>In the mix of topics it discusses (a 0–1 similarity that ignores whether sources agree), it is "
         f"closest to {said(closest)} and farthest from {said(farthest)}.</p>"
     )
-
-
-def sorted_pair(a: str, b: str) -> tuple[str, str]:
-    """A pair in the sources' time order, as the pair pages are keyed."""
-    order = list(results.sources()["source_id"])
-    return tuple(sorted((a, b), key=order.index))
 
 
 def key_quotes(source_id: str) -> list[tuple[str, str]]:

@@ -31,7 +31,17 @@ def evidence_url(dimension: str, source_id: str, code: str | None = None) -> str
 
 
 def pair_url(source_a: str, source_b: str) -> str:
-    return f"evidence/pairs.html#pair-{source_a}-{source_b}"
+    """The two sources side by side on the comparison page, relative to book/: each pair has
+    one section, named by its sources in time order; a source with itself has none."""
+    if source_a == source_b:
+        return ""
+    order = list(sources()["source_id"])
+    return "compare.html#" + pair_anchor(*sorted((source_a, source_b), key=order.index))
+
+
+def pair_anchor(earlier: str, later: str) -> str:
+    """The id of a pair's section: ``pair-<source>-<source>``, the earlier source first."""
+    return f"pair-{earlier}-{later}"
 
 
 def reader_url(document_id: str, sentence_id: str | None = None, from_evidence: bool = False) -> str:

@@ -351,20 +351,20 @@ def _pct(value: float) -> str:
     return "not defined" if value != value else f"{value:.0%}"
 
 
-def _salience_cell(row) -> str:
+def salience_cell(row) -> str:
     """'20% (25 sentences: 13 endorse, 5 describe, 7 question)', or how a silence was checked."""
     if row.sentences:
         return f"{_pct(row.share)} ({row.stance_mix})"
     return getattr(row, "absence", "") or "not raised"
 
 
-def _threat_cell(row) -> str:
+def threat_cell(row) -> str:
     """A threat cell; a source that names it only as an enforcement priority says so."""
     from analysis import threats
 
     if not row.sentences and row.named_as == threats.AS_PRIORITY:
         return "not raised as a threat; an enforcement priority"
-    return _salience_cell(row)
+    return salience_cell(row)
 
 
 def _first_named(first: pd.DataFrame) -> list[str]:
@@ -392,7 +392,7 @@ def _wide(table: pd.DataFrame, row_key: str, row_label: str, cell, url_column: s
 
 def enforcement_grid(table: pd.DataFrame) -> pd.DataFrame:
     """The heatmap as a table: share of sentences (count) for every priority and source, each linked to its quotes."""
-    return _wide(table, "code", "Priority", _salience_cell)
+    return _wide(table, "code", "Priority", salience_cell)
 
 
 def enforcement_top(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
@@ -498,7 +498,7 @@ def index_rules(table: pd.DataFrame, settings: dict) -> pd.DataFrame:
 def threat_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
     """tbl-threat-matrix: each named threat item by source, with its family, the year and
     source that first name it (as a threat or as an enforcement priority) and its pattern."""
-    grid = _wide(matrix, "item", "Threat", _threat_cell)
+    grid = _wide(matrix, "item", "Threat", threat_cell)
     first = matrix.drop_duplicates("item")
     grid.insert(1, "Family", list(first["family"]))
     grid.insert(2, "First named", _first_named(first))
@@ -508,7 +508,7 @@ def threat_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
 
 def threat_families(matrix: pd.DataFrame) -> pd.DataFrame:
     """tbl-threat-families: the threat families by source, the summary of the items."""
-    grid = _wide(matrix, "code", "Family", _threat_cell)
+    grid = _wide(matrix, "code", "Family", threat_cell)
     first = matrix.drop_duplicates("code")
     grid.insert(1, "First named", _first_named(first))
     grid.insert(2, "Pattern", list(first["pattern"]))
@@ -517,7 +517,7 @@ def threat_families(matrix: pd.DataFrame) -> pd.DataFrame:
 
 def convergence(table: pd.DataFrame) -> pd.DataFrame:
     """tbl-convergence: one row per theme the sources share, contest, or leave to one source."""
-    grid = _wide(table, "code", "Theme", _salience_cell)
+    grid = _wide(table, "code", "Theme", salience_cell)
     first = table.drop_duplicates("code")
     grid.insert(1, "Question", list(first["dimension_label"]))
     grid.insert(2, "Pattern", list(first["pattern"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -184,6 +185,10 @@ def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path)
         page = (site / "book" / f"{exhibit.chapter}.html").read_text(encoding="utf-8")
         shown = page[page.index(f'id="{label}"') :].split("</figure>")[0]
         assert "Region Y" in shown, f"{label} does not show the new source"
+    compare = (site / "book/compare.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="pair" id="([^"]+)"', compare)
+    assert len(sections) == 10, "five sources make ten pairs"
+    assert [s for s in sections if "ZY" in s] == [f"pair-{s}-ZY" for s in ("CH", "CA", "DU", "CE")], "the latest last"
     package = (site / "datapackage" / "documents.csv").read_text(encoding="utf-8")
     assert "ZY-2025" in package and "CA-2021" in package
     for name in ("analysis", "book", "_toc.yml"):

@@ -351,9 +351,66 @@ def test_a_figures_downloads_are_named_links_that_download_and_load_nothing_on_v
 
 def test_a_phone_screen_needs_no_sideways_scrolling(base_url, browser):
     page = browser.new_page(viewport={"width": 360, "height": 740})
-    for path in ("book/sources.html", "book/enforcement.html", "book/threats.html", "book/harm-reduction.html"):
+    pages = ("book/sources.html", "book/enforcement.html", "book/threats.html", "book/harm-reduction.html")
+    for path in (*pages, "book/compare.html"):
         page.goto(base_url + path, wait_until="networkidle")
         page.wait_for_timeout(300)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width} px wide on a 360 px screen"
     page.close()
+
+
+def _shown_pairs(page) -> list[str]:
+    return page.locator("section.pair").evaluate_all("all => all.filter(s => s.offsetParent).map(s => s.id)")
+
+
+def test_a_pair_chosen_with_the_keyboard_is_the_only_one_shown_and_is_announced(base_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "book/compare.html", wait_until="networkidle")
+    sources = page.locator("#pair-first option").evaluate_all("all => all.map(o => [o.value, o.text])")
+    (a, a_name), (b, _b_name), (c, c_name) = sources[:3]
+    assert _shown_pairs(page) == [f"pair-{a}-{b}"], "the first pair shows until one is chosen"
+    assert page.locator(".pair-list").is_hidden(), "the selects replace the list of links"
+    page.locator("#pair-first").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "pair-second"
+    page.keyboard.press("ArrowDown")  # the second source after the one shown: the third in time order
+    assert _shown_pairs(page) == [f"pair-{a}-{c}"]
+    assert page.url.endswith(f"#pair-{a}-{c}")
+    assert page.locator(".pair-status[role='status']").inner_text() == f"Showing {a_name} and {c_name}."
+    assert page.evaluate("document.activeElement.id") == "pair-second", "focus stays where the reader is"
+    # Choosing in the first select the source the second shows swaps them: still two sources.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("ArrowDown")  # the first select on the second source: the second and third
+    assert _shown_pairs(page) == [f"pair-{b}-{c}"]
+    page.keyboard.press("ArrowDown")  # on the third, which the second select shows: that one takes the second
+    assert page.locator("#pair-first").input_value() == c and page.locator("#pair-second").input_value() == b
+    assert _shown_pairs(page) == [f"pair-{b}-{c}"]
+    page.close()
+
+
+def test_a_pair_address_opens_that_pair(base_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "book/compare.html", wait_until="networkidle")
+    last = page.locator("section.pair").last.get_attribute("id")
+    page.goto(base_url + f"book/compare.html#{last}", wait_until="networkidle")
+    page.reload(wait_until="networkidle")
+    assert _shown_pairs(page) == [last]
+    first, second = page.locator(f"#{last}").evaluate("s => [s.dataset.first, s.dataset.second]")
+    assert page.locator("#pair-first").input_value() == first and page.locator("#pair-second").input_value() == second
+    page.close()
+
+
+def test_the_comparison_works_without_javascript(base_url, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "book/compare.html", wait_until="networkidle")
+    sections = page.locator("section.pair")
+    assert sections.count() >= 6 and len(_shown_pairs(page)) == sections.count(), "every pair shows"
+    assert page.locator(".pair-picker").is_hidden(), "no control that cannot work"
+    links = page.locator(".pair-list a")
+    assert links.count() == sections.count()
+    target = links.last.get_attribute("href")
+    links.last.click()
+    assert page.url.endswith(target) and page.locator(target).is_visible()
+    context.close()

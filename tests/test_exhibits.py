@@ -71,10 +71,12 @@ def test_charts_state_their_data_link_every_mark_and_show_a_quote(label):
         assert any("quote_text" in str(t) for t in encoding.get("tooltip", [])), "a mark's tooltip shows no quote"
         linked += 1
     assert linked, "no layer of the chart links its marks to their evidence"
+    # A mark opens its quotes; a pair of sources opens the two side by side, whose cells open theirs.
+    opens = ("compare.html#pair-",) if label == "fig-similarity" else ("evidence/",)
     urls = [v["evidence_url"] for v in values]
-    assert all(u.startswith("evidence/") and "#" in u for u in urls)
+    assert all(u.startswith(opens) and "#" in u for u in urls)
     assert exhibit.companion is not None, "a chart needs its data as a linked table for keyboard users"
-    assert 'href="evidence/' in exhibits.show(label).data
+    assert f'href="{opens[0]}' in exhibits.show(label).data
 
 
 STANCES = ("endorses", "implements", "describes", "questions")  # the order the pages list them in
@@ -260,7 +262,7 @@ def test_no_source_document_or_code_is_named_in_logic():
     for path in sorted((ROOT / "analysis").glob("*.py")):
         for text in _string_constants(path):
             found += [f"{path.name}: {m}" for m in pattern.findall(text)]
-    chapters = ["intro", "sources", "method", "enforcement", "harm-reduction", "threats", "synthesis"]
+    chapters = ["intro", "sources", "method", "enforcement", "harm-reduction", "threats", "synthesis", "compare"]
     chapters += [f"evidence/{p.stem}" for p in (BOOK / "evidence").glob("*.md")]
     chapters += [f"appendix/{p.stem}" for p in (BOOK / "appendix").glob("*.md")]  # "What changed" included
     for chapter in chapters:

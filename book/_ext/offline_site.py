@@ -3,7 +3,8 @@
 - Pages with a chart get ``charts.js``, a small loader: charts arrive as static
   SVG drawn at build time, and the site's own Vega bundle (written by
   ``python -m analysis build`` into ``book/_static``) loads only when a reader
-  points at a chart. Pages without a chart load no chart code at all.
+  points at a chart. Pages without a chart load no chart code at all. The
+  comparison of two sources gets ``compare.js``, its pair picker, and no other page does.
 - Every script file is deferred, so no script blocks the first paint, and the
   extensions Jupyter Book always loads (sphinx-design, togglebutton, copybutton)
   keep their assets only on pages that use them.
@@ -117,6 +118,8 @@ def _lighten_page(app, pagename, templatename, context, doctree):
         scripts.append(_JavaScript("_static/charts.js", priority=900, defer="defer"))
     if 'class="paste-quote"' in body:
         scripts.append(_JavaScript("_static/quotes.js", priority=900, defer="defer"))
+    if 'class="pair-compare"' in body:
+        scripts.append(_JavaScript("_static/compare.js", priority=900, defer="defer"))
     context["script_files"] = scripts
     if doctree is not None:
         description = _description(doctree)
