@@ -42,7 +42,10 @@ def titled_for(text: str, n_sources: int) -> str:
 
 
 def retitle(n_sources: int, path: Path = CITATION) -> None:
-    """Set the title's count of sources (``add-source``), keeping the file's comments and layout."""
+    """Set the title's count of sources (``add-source``), keeping the file's comments and layout;
+    a copy of the data without a citation file has no title to set."""
+    if not path.is_file():
+        return
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines = [titled_for(line, n_sources) if line.startswith("title:") else line for line in lines]
     path.write_text("".join(lines), encoding="utf-8")
