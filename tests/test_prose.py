@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,7 @@ def test_a_page_glues_exactly_the_names_it_uses():
         assert set(prose.used((BOOK / page).read_text(encoding="utf-8"))) == names, page
 
 
+@cache
 def _string_constants() -> list[tuple[str, str, bool]]:
     """Every string constant in analysis/: (text, file, whether it is a subscript key)."""
     found = []
@@ -68,9 +70,6 @@ def _string_constants() -> list[tuple[str, str, bool]]:
     return found
 
 
-CONSTANTS = _string_constants()
-
-
 # Table columns that happen to share a glued name: the rank-stability table's "draws".
 DATA_FIELDS = {("draws", "indices.py")}
 
@@ -81,14 +80,14 @@ def test_each_name_is_written_once_in_analysis_in_the_registry(name):
     # any other string with the name would be a second place that makes it.
     places = [
         file
-        for text, file, subscript in CONSTANTS
+        for text, file, subscript in _string_constants()
         if text == name and not subscript and (text, file) not in DATA_FIELDS
     ]
     assert places == ["prose.py"]
 
 
 def test_the_data_fields_that_share_a_name_are_still_there():
-    assert {(text, file) for text, file, _ in CONSTANTS} >= DATA_FIELDS
+    assert {(text, file) for text, file, _ in _string_constants()} >= DATA_FIELDS
 
 
 def _glue_calls(source: str) -> int:
