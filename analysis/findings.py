@@ -1,5 +1,7 @@
-"""The findings the prose states, computed: every number, name and list in a
-chapter's sentences comes from here and is glued, so a data change rewrites them.
+"""The findings the prose states, computed: the numbers, names and lists of a chapter's
+sentences, glued under the names that ``prose.GLUED`` gives them, so a data change
+rewrites them. The threats chapter's are in ``findings_threats``; the words for lists,
+shares and gaps in ``wording``.
 
 Nothing here names a source or a code: who leads, who is silent and what is
 shared are read off the derived tables. A claim that one source raises a
@@ -177,6 +179,7 @@ def top_fragile(index_id: str):
 
 
 def indices_figures() -> dict[str, object]:
+    """The sensitivity analysis's settings in words, and each index's findings (``by_index``)."""
     book = indices.rubrics()
     settings = book["sensitivity"]
     figures: dict[str, object] = {
