@@ -65,9 +65,7 @@ def snapshot() -> tuple[dict, dict[str, pd.DataFrame]]:
         "threats_level": "item",
     }
     tables = {
-        "key_findings": pd.DataFrame(
-            {"finding": [k.removeprefix("kf_") for k in key], "text": [repr(v) for v in key.values()]}
-        ),
+        "key_findings": pd.DataFrame({"finding": list(key), "text": [repr(v) for v in key.values()]}),
         "index_scores": pd.DataFrame(scores),
         "indicator_scores": pd.DataFrame(indicators),
         "orderings": pd.DataFrame(orders),
@@ -291,10 +289,10 @@ def change_figures(before: dict | None, changed: pd.DataFrame, recoded: pd.DataF
     why = recoded["why"].value_counts()
     units = len(recoded)
     return {
-        "edition_now": str(citation.book()["version"]),
-        "edition_before": before["version"] if before else "none",
-        "changes_summary": findings.Phrase(f"{findings.join(kinds)} {verb}" if kinds else "nothing differs"),
-        "recoded_summary": findings.Phrase(
+        "now": str(citation.book()["version"]),
+        "before": before["version"] if before else "none",
+        "changes": findings.Phrase(f"{findings.join(kinds)} {verb}" if kinds else "nothing differs"),
+        "recoded": findings.Phrase(
             f"{units} coded unit{'s' if units != 1 else ''} (a code on a sentence) changed"
             + (": " + findings.join([f"{n} through {reason}" for reason, n in why.items()]) if units else "")
             + "."

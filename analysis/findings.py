@@ -1,5 +1,7 @@
-"""The findings the prose states, computed: every number, name and list in a
-chapter's sentences comes from here and is glued, so a data change rewrites them.
+"""The findings the prose states, computed: the numbers, names and lists of a chapter's
+sentences, glued under the names that ``prose.GLUED`` gives them, so a data change
+rewrites them. The threats chapter's are in ``findings_threats``; the words for lists,
+shares and gaps in ``wording``.
 
 Nothing here names a source or a code: who leads, who is silent and what is
 shared are read off the derived tables. A claim that one source raises a
@@ -13,99 +15,20 @@ from __future__ import annotations
 import pandas as pd
 from scipy import stats
 
-from analysis import indices, results, synthesis, threats
-
-
-class Phrase:
-    """A piece of prose for ``{glue:text}``: shown as is (a str would be shown by its repr)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-class Bullets:
-    """A list for a ``{glue}`` block: an HTML list (escaped), plain lines as text."""
-
-    def __init__(self, items: list[str], empty: str = "None."):
-        self.items = list(items) or [empty]
-
-    def __repr__(self) -> str:
-        return "\n".join(f"- {item}" for item in self.items)
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return '<ul class="glued-list">' + "".join(f"<li>{html.escape(i)}</li>" for i in self.items) + "</ul>"
-
-
-def join(items: list[str], empty: str = "none") -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    items = list(items)
-    if not items:
-        return empty
-    if len(items) == 1:
-        return items[0]
-    separator = "; " if any(" and " in item or "," in item for item in items) else ", "
-    last = "; and " if separator == "; " else " and "
-    return separator.join(items[:-1]) + last + items[-1]
-
-
-def _pct(value: float) -> str:
-    return f"{value:.0%}"
-
-
-def _ci(row) -> str:
-    return f"{_pct(row.share)}, 95% interval {row.share_low * 100:.0f}–{_pct(row.share_high)}"
-
-
-def sentences(n: int) -> str:
-    return f"{n} sentence" + ("" if n == 1 else "s")
-
-
-def clear(d: dict) -> bool:
-    """Whether a difference's 95% interval excludes zero."""
-    return d["low"] > 0 or d["high"] < 0
-
-
-def _points(value: float) -> str:
-    """A share difference in percentage points: whole points, or one significant digit
-    below one point, so a bound just above zero never reads as 0."""
-    points = value * 100
-    text = f"{points:.1g}" if 0 < abs(points) < 1 else f"{points:.0f}"
-    return text.replace("-", "−")
-
-
-def gap(d: dict) -> str:
-    """A difference of two shares in plain words, with its 95% interval in percentage points."""
-    interval = f"95% interval {_points(d['low'])} to {_points(d['high'])}"
-    size = f"a gap of {_points(abs(d['difference']))} percentage points"
-    return f"{size} ({interval})" if clear(d) else f"{size}, too small to be sure it is real ({interval})"
-
-
-def not_supporting(row) -> str:
-    """'12 of the 25 question or only describe it', when a third or more of a cell's
-    sentences do not support it; otherwise empty."""
-    other = row.describes + row.questions
-    if not row.sentences or 3 * other < row.sentences:
-        return ""
-    verb = (
-        "are sceptical or neutral"
-        if row.describes and row.questions
-        else "are sceptical"
-        if row.questions
-        else "are neutral"
-    )
-    return f"{other} of its {row.sentences} sentences on it {verb}"
-
-
-def join_groups(groups: list[str], empty: str = "none") -> str:
-    """Clauses that contain 'and' themselves: 'a and b, and c and d'."""
-    if len(groups) == 2:
-        return f"{groups[0]}, and {groups[1]}"
-    return join(groups, empty)
+from analysis import indices, results, synthesis
+from analysis.findings_threats import threat_figures
+from analysis.wording import (
+    Bullets,
+    Phrase,
+    clear,
+    gap,
+    join,
+    join_groups,
+    not_supporting,
+    percent,
+    sentences,
+    share_with_interval,
+)
 
 
 def length_figures(dimension: str = "enforcement") -> dict[str, object]:
@@ -120,25 +43,25 @@ def length_figures(dimension: str = "enforcement") -> dict[str, object]:
     words = sources.set_index("source_id")["words"]
     rho = float(stats.spearmanr(coded.to_numpy(), words[coded.index].to_numpy()).statistic)
     return {
-        "min_doc_words": f"{documents['words'].min():,} ({documents.loc[documents['words'].idxmin(), 'document_id']})",
-        "max_doc_words": f"{documents['words'].max():,} ({documents.loc[documents['words'].idxmax(), 'document_id']})",
-        "doc_length_ratio": f"{documents['words'].max() / documents['words'].min():.1f}",
-        "source_length_ratio": f"{sources['words'].max() / sources['words'].min():.1f}",
-        "length_order": Phrase(join(by_words)),
-        "raw_count_order": Phrase(
+        "min_doc": f"{documents['words'].min():,} ({documents.loc[documents['words'].idxmin(), 'document_id']})",
+        "max_doc": f"{documents['words'].max():,} ({documents.loc[documents['words'].idxmax(), 'document_id']})",
+        "doc_ratio": f"{documents['words'].max() / documents['words'].min():.1f}",
+        "source_ratio": f"{sources['words'].max() / sources['words'].min():.1f}",
+        "by_length": Phrase(join(by_words)),
+        "by_count": Phrase(
             join([f"{label[s]} ({n})" for s, n in coded.sort_values(ascending=False, kind="stable").items()])
         ),
-        "raw_length_correlation": f"{rho:.2f}",
-        "raw_reading": Phrase(
+        "rho": f"{rho:.2f}",
+        "reading": Phrase(
             "so raw counts partly reflect how long a source is; shares of its sentences put the sources on one scale"
             if rho >= 0.6
             else "so here raw counts do not simply follow length; shares still put sources of different length "
             "on one scale"
         ),
-        "source_genres": Phrase(
+        "genres": Phrase(
             "; ".join(f"{r.source}: {join(r.kinds.split('; '))}, {r.words:,} words" for r in sources.itertuples())
         ),
-        "pooled_sources": Phrase(
+        "pooled": Phrase(
             join(
                 [
                     f"{r.source}'s {len(r.documents.split())} documents ({join(r.kinds.split('; '))})"
@@ -177,7 +100,7 @@ def enforcement(dimension: str = "enforcement") -> dict[str, object]:
         low, high = rows.iloc[0], rows.iloc[-1]
         d = results.difference((high.source_id, code), (low.source_id, code))
         phrases.append(
-            f"{high.short}: from {_pct(low.share)} of {low.source}'s sentences to {_pct(high.share)} of "
+            f"{high.short}: from {percent(low.share)} of {low.source}'s sentences to {percent(high.share)} of "
             f"{high.source}'s, {gap(d)}"
         )
     lead_list = []
@@ -186,27 +109,27 @@ def enforcement(dimension: str = "enforcement") -> dict[str, object]:
         top, runner_up = lead["top"], lead["next"]
         ahead = "clearly ahead of" if lead["clear"] else "not clearly ahead of"
         lead_list.append(
-            f"{top.source}: {top.short.lower()}, {_ci(top)} ({top.stance_mix}); {ahead} "
-            f"{runner_up.short.lower()} ({_pct(runner_up.share)})"
+            f"{top.source}: {top.short.lower()}, {share_with_interval(top)} ({top.stance_mix}); {ahead} "
+            f"{runner_up.short.lower()} ({percent(runner_up.share)})"
         )
     singles = []
     for code in single:
         row = table[(table["code"] == code) & (table["sentences"] > 0)].iloc[0]
-        singles.append(f"{row.short.lower()} ({row.source} only, {_pct(row.share)} of its sentences)")
+        singles.append(f"{row.short.lower()} ({row.source} only, {percent(row.share)} of its sentences)")
     questioned = table[table["questions"] > 0]
     silent = table[table["sentences"] == 0].groupby("source", sort=False).size()
     return {
-        "enf_codes": table["code"].nunique(),
-        "enf_sources": n_sources,
-        "enf_shared_n": len(shared),
-        "enf_shared": Bullets([p[0].upper() + p[1:] for p in phrases]),
-        "enf_leader_list": Bullets(lead_list),
-        "enf_leader_codes": len({lead["top"].code for lead in tops}),
-        "enf_single": Phrase(join(singles)),
-        "enf_questioned": Phrase(
+        "codes": table["code"].nunique(),
+        "sources": n_sources,
+        "shared_n": len(shared),
+        "shared": Bullets([p[0].upper() + p[1:] for p in phrases]),
+        "leaders": Bullets(lead_list),
+        "leader_codes": len({lead["top"].code for lead in tops}),
+        "single": Phrase(join(singles)),
+        "questioned": Phrase(
             join([f"{r.source} on {r.short.lower()} ({sentences(r.questions)})" for r in questioned.itertuples()])
         ),
-        "enf_silent": Phrase(
+        "silent": Phrase(
             join([f"{source} {n} of {table['code'].nunique()}" for source, n in silent.items()], empty="no source")
         ),
     }
@@ -256,122 +179,44 @@ def top_fragile(index_id: str):
 
 
 def indices_figures() -> dict[str, object]:
+    """The sensitivity analysis's settings in words, and each index's findings (``by_index``)."""
     book = indices.rubrics()
     settings = book["sensitivity"]
     figures: dict[str, object] = {
-        "draws": f"{settings['draws']:,}",
-        "seed": settings["seed"],
-        "robust_share": f"{settings['robust_share']:.0%}",
-        "n_rules": len(settings["rules"]),
-        "scoring_rules": Bullets([f"{r['label']}: {r['description']}" for r in settings["rules"]]),
+        "draw_count": f"{settings['draws']:,}",
+        "seed_value": settings["seed"],
+        "firm_share": f"{settings['robust_share']:.0%}",
+        "rule_count": len(settings["rules"]),
+        "rules": Bullets([f"{r['label']}: {r['description']}" for r in settings["rules"]]),
     }
-    for index in book["indices"]:
-        key = index["id"]
-        pairs = results.sensitivity(key)["pairs"]
-        figures[f"{key}_ranking"] = Phrase(_ranking(key))
-        figures[f"{key}_robust"] = Phrase(firm_orders(key))
-        figures[f"{key}_robust_n"] = f"{int(pairs['robust'].sum())} of {len(pairs)}"
-        figures[f"{key}_dependencies"] = Bullets(
-            [ordering(p, key) for p in pairs[~pairs["robust"]].itertuples()],
-            empty="None: every ordering is firm.",
-        )
-        figures[f"{key}_indicators"] = len(index["indicators"])
-        stability = results.sensitivity(key)["rank_stability"]
-        firsts = []
-        for rule in settings["rules"]:
-            mine = stability[(stability["rank"] == 1) & (stability["rule"] == rule["id"])]
-            top = mine.sort_values("share", ascending=False, kind="stable").iloc[0]
-            firsts.append(
-                f"under the {rule['id']} rule {top.source} ranks first in {_pct(top.share)} of random weightings"
-            )
-        figures[f"{key}_top_first"] = Phrase(join(firsts)[0].upper() + join(firsts)[1:])
+    figures["by_index"] = {index["id"]: index_figures(index, settings) for index in book["indices"]}
     return figures
 
 
-def _named(matrix: pd.DataFrame, pattern: str, unit: str = "item") -> list[str]:
-    """The threats of a pattern as running text names them (items: their label; families: short label)."""
-    if unit == "item":
-        in_text = dict(zip(results.items()["item"], results.items()["in_text"], strict=True))
-        return [in_text[i] for i in threats.patterns(matrix, unit, "item")[pattern]]
-    return [name[0].lower() + name[1:] for name in threats.patterns(matrix, unit)[pattern]]
-
-
-def _years_named(matrix: pd.DataFrame, item: str) -> str:
-    """The reference years (with source) in which a threat is named: '2013 and 2019 sources'."""
-    named = matrix[(matrix["item"] == item) & (matrix["named_as"] != "")]
-    years = [str(int(y)) for y in dict.fromkeys(named["reference_year"])]
-    return join(years) + (" source" if len(years) == 1 else " sources")
-
-
-def _family_summary(families: pd.DataFrame) -> str:
-    """The families' patterns in plain sentences."""
-    lists = {p: _named(families, p, "code") for p in (threats.NEW, threats.PERSISTENT, threats.EARLY)}
-    n = families["code"].nunique()
-    verb = {p: "is" if len(lists[p]) == 1 else "are" for p in lists}
-    new = (
-        "every family the latest source names was named earlier"
-        if not lists[threats.NEW]
-        else f"{join_groups(lists[threats.NEW])} {verb[threats.NEW]} new in the latest source"
-    )
-    early = (
-        "every family named earlier is still named in the latest source"
-        if not lists[threats.EARLY]
-        else f"{join_groups(lists[threats.EARLY])} {verb[threats.EARLY]} named by earlier sources but not the latest"
-    )
-    every = lists[threats.PERSISTENT]
-    named = f"Named by every source: {join_groups(every)}." if every else "No family is named by every source."
-    return f"Across the {n} broader families, {new}, and {early}. {named}"
-
-
-def threat_figures() -> dict[str, object]:
-    items = results.threat_matrix("item")
-    families = results.threat_matrix("code")
-    sources = results.sources()
-    latest = sources[sources["reference_year"] == sources["reference_year"].max()]
-    first = items.drop_duplicates("item").dropna(subset=["first_named"])
-    by_year = first.groupby("first_named").size()
-    via = first[first["first_named_as"] == threats.AS_PRIORITY]
-    equivalents = results.items()
-    equivalents = equivalents[equivalents["enforcement_codes"] != ""]
-    code_label = dict(zip(results.codes()["code"], results.codes()["short"], strict=True))
-    in_text = dict(zip(results.items()["item"], results.items()["in_text"], strict=True))
-    new = threats.patterns(items, "item", "item")[threats.NEW]
-    new_counts = items[items["item"].isin(new) & (items["sentences"] > 0)]["sentences"]
-    early = threats.patterns(items, "item", "item")[threats.EARLY]
-    first_by_year = []
-    for year, n in by_year.items():
-        priority = int((via["first_named"] == year).sum())
-        note = f" ({priority} of them only as an enforcement priority)" if priority else ""
-        first_by_year.append(f"{n} first by the {int(year)} source{note}")
-    return {
-        "thr_items": items["item"].nunique(),
-        "thr_families": families["code"].nunique(),
-        "latest_source": Phrase(join(list(latest["source"]))),
-        "latest_year": int(latest["reference_year"].iloc[0]),
-        "earliest_year": int(sources["reference_year"].min()),
-        "thr_new": Phrase(join(_named(items, threats.NEW))),
-        "thr_new_n": len(new),
-        "thr_new_sentences": Phrase(
-            f"{new_counts.min()} to {new_counts.max()}"
-            if len(new_counts) and new_counts.min() != new_counts.max()
-            else f"{new_counts.min() if len(new_counts) else 0}"
+def index_figures(index: dict, settings: dict) -> dict[str, object]:
+    """One index's ranking, firm orderings, what the others rest on, and who ranks first."""
+    key = index["id"]
+    pairs = results.sensitivity(key)["pairs"]
+    figures: dict[str, object] = {
+        "ranking": Phrase(_ranking(key)),
+        "robust": Phrase(firm_orders(key)),
+        "robust_n": f"{int(pairs['robust'].sum())} of {len(pairs)}",
+        "dependencies": Bullets(
+            [ordering(p, key) for p in pairs[~pairs["robust"]].itertuples()],
+            empty="None: every ordering is firm.",
         ),
-        "thr_persistent": Phrase(join(_named(items, threats.PERSISTENT))),
-        "thr_early": Phrase(join([f"{in_text[i]} ({_years_named(items, i)})" for i in early])),
-        "thr_family_summary": Phrase(_family_summary(families)),
-        "thr_first_by_year": Phrase(join(first_by_year)),
-        "thr_via_priority": Phrase(
-            join([f"{in_text[r.item]} ({r.first_named_by}, {int(r.first_named)})" for r in via.itertuples()])
-        ),
-        "thr_equivalents": Phrase(
-            join(
-                [
-                    f"{join([code_label[c].lower() for c in r.enforcement_codes.split()])} for {r.in_text}"
-                    for r in equivalents.itertuples()
-                ]
-            )
-        ),
+        "indicator_count": len(index["indicators"]),
     }
+    stability = results.sensitivity(key)["rank_stability"]
+    firsts = []
+    for rule in settings["rules"]:
+        mine = stability[(stability["rank"] == 1) & (stability["rule"] == rule["id"])]
+        top = mine.sort_values("share", ascending=False, kind="stable").iloc[0]
+        firsts.append(
+            f"under the {rule['id']} rule {top.source} ranks first in {percent(top.share)} of random weightings"
+        )
+    figures["top_first"] = Phrase(join(firsts)[0].upper() + join(firsts)[1:])
+    return figures
 
 
 def synthesis_figures() -> dict[str, object]:
@@ -395,11 +240,11 @@ def synthesis_figures() -> dict[str, object]:
         if not clear(results.cosine_difference((top.source_a_id, top.source_b_id), (r.source_a_id, r.source_b_id)))
     ]
     return {
-        "syn_shared_n": int((rows["pattern"] == synthesis.SHARED).sum()),
-        "syn_contested": Phrase(
+        "shared_n": int((rows["pattern"] == synthesis.SHARED).sum()),
+        "contested": Phrase(
             join([results.topic_name(r.code) for r in rows[rows["pattern"] == synthesis.CONTESTED].itertuples()])
         ),
-        "syn_distinct": Phrase(
+        "distinct": Phrase(
             join(
                 [
                     f"{results.topic_name(r.code)} ({_only(table, r.code)})"
@@ -407,13 +252,13 @@ def synthesis_figures() -> dict[str, object]:
                 ]
             )
         ),
-        "sim_high": Phrase(pairs_at(pairs["shown"].max())),
-        "sim_low": Phrase(pairs_at(pairs["shown"].min())),
-        "sim_spread": Phrase(
+        "high": Phrase(pairs_at(pairs["shown"].max())),
+        "low": Phrase(pairs_at(pairs["shown"].min())),
+        "spread": Phrase(
             "the gap between the most and the least alike pair is "
             + ("larger than the uncertainty" if clear(spread) else "within the uncertainty")
         ),
-        "sim_reading": Phrase(
+        "reading": Phrase(
             (
                 "The gap between the most and the least alike pair is larger than the uncertainty."
                 if clear(spread)
@@ -427,8 +272,8 @@ def synthesis_figures() -> dict[str, object]:
                 else ""
             )
         ),
-        "sim_close_n": len(close),
-        "sim_close": Phrase(
+        "close_n": len(close),
+        "close": Phrase(
             "no other pair is as alike, beyond the uncertainty"
             if not close
             else f"{join_groups([f'{r.source_a} and {r.source_b} ({r.cosine:.2f})' for r in close])} cannot be told "
@@ -453,7 +298,10 @@ def key_findings() -> dict[str, object]:
     most = []
     for short, rows in by_code.items():
         who = join(
-            [f"{r.source} ({_pct(r.share)}{'; but ' + not_supporting(r) if not_supporting(r) else ''})" for r in rows]
+            [
+                f"{r.source} ({percent(r.share)}{'; but ' + not_supporting(r) if not_supporting(r) else ''})"
+                for r in rows
+            ]
         )
         most.append(f"{short} for {who}")
     clear_for = [lead["top"].source for lead in tops if lead["clear"]]
@@ -478,31 +326,31 @@ def key_findings() -> dict[str, object]:
         pairs = results.sensitivity(key)["pairs"]
         others = "" if pairs["robust"].all() else "; no other ordering is"
         return Phrase(
-            f"On the 0–100 {name} index the order is {idx[f'{key}_ranking']}{but}. "
-            f"Firm {firm_rule()}: {idx[f'{key}_robust']}{others}."
+            f"On the 0–100 {name} index the order is {idx['by_index'][key]['ranking']}{but}. "
+            f"Firm {firm_rule()}: {idx['by_index'][key]['robust']}{others}."
         )
 
     similar = synthesis_figures()
     return {
-        "kf_enforcement": Phrase(
-            f"Of the {enf['enf_codes']} enforcement priorities, {enf['enf_shared_n']} are raised by all "
-            f"{enf['enf_sources']} sources; the one each source discusses most, as a share of its sentences, is "
+        "enforcement": Phrase(
+            f"Of the {enf['codes']} enforcement priorities, {enf['shared_n']} are raised by all "
+            f"{enf['sources']} sources; the one each source discusses most, as a share of its sentences, is "
             f"{join_groups(most)}. {sure[0].upper()}{sure[1:]}."
         ),
-        "kf_harm_reduction": index_finding(_index_id("harm_reduction"), "harm-reduction"),
-        "kf_enforcement_index": index_finding(_index_id("enforcement"), "enforcement-orientation"),
-        "kf_threats": Phrase(
-            f"Named by the latest source ({thr['latest_source']}, {thr['latest_year']}), each in "
-            f"{thr['thr_new_sentences']} of its sentences, and by no earlier one, not even through the matching "
-            f"enforcement priority: {thr['thr_new']}. With one source per year, each of a different kind, this shows "
+        "harm_reduction": index_finding(_index_id("harm_reduction"), "harm-reduction"),
+        "enforcement_index": index_finding(_index_id("enforcement"), "enforcement-orientation"),
+        "threats": Phrase(
+            f"Named by the latest source ({thr['latest']}, {thr['year_latest']}), each in "
+            f"{thr['new_sentences']} of its sentences, and by no earlier one, not even through the matching "
+            f"enforcement priority: {thr['new']}. With one source per year, each of a different kind, this shows "
             "what each document raises, not when a threat emerged."
         ),
-        "kf_similarity": Phrase(
+        "similarity": Phrase(
             f"In the mix of topics they discuss (a 0–1 similarity that ignores whether they agree), pairs of sources "
-            f"range from {similar['sim_high']} to {similar['sim_low']}. "
+            f"range from {similar['high']} to {similar['low']}. "
             + (
                 f"The gap between these two ends is larger than the uncertainty, but the most alike pair cannot be "
-                f"told apart from {similar['sim_close_n']} of the other pairs."
+                f"told apart from {similar['close_n']} of the other pairs."
                 if clear_spread(similar)
                 else "Even the gap between these two ends is within the uncertainty."
             )
@@ -511,17 +359,10 @@ def key_findings() -> dict[str, object]:
 
 
 def clear_spread(similar: dict) -> bool:
-    return similar["sim_spread"].text.endswith("larger than the uncertainty")
+    return similar["spread"].text.endswith("larger than the uncertainty")
 
 
 def _index_id(dimension: str) -> str:
     """The index built on a dimension (rubrics.yaml)."""
     (index,) = [i["id"] for i in indices.rubrics()["indices"] if i["dimension"] == dimension]
     return index
-
-
-def glue_all(figures: dict[str, object]) -> None:
-    from myst_nb import glue
-
-    for name, value in figures.items():
-        glue(name, value, display=False)

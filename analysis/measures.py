@@ -8,12 +8,12 @@ import pandas as pd
 def corpus_summary(documents: pd.DataFrame) -> dict[str, int]:
     """Headline counts of the corpus, for glueing into the introduction."""
     return {
-        "n_sources": int(documents["source_id"].nunique()),
-        "n_documents": len(documents),
-        "n_words": int(documents["words"].sum()),
-        "n_sentences": int(documents["sentences"].sum()),
-        "first_year": int(documents["reference_year"].min()),
-        "last_year": int(documents["reference_year"].max()),
+        "sources": int(documents["source_id"].nunique()),
+        "documents": len(documents),
+        "words": int(documents["words"].sum()),
+        "sentences": int(documents["sentences"].sum()),
+        "first": int(documents["reference_year"].min()),
+        "last": int(documents["reference_year"].max()),
         "min_words": int(documents["words"].min()),
         "max_words": int(documents["words"].max()),
     }
@@ -242,31 +242,36 @@ def adjudication_summary() -> pd.DataFrame:
 
 def method_figures(coverage_table, reliability_table, keyword_table, sample_table, adjudication) -> dict:
     """The numbers the method chapter's prose quotes (glued, never typed): reliability of
-    the latest round (``alpha_<dimension>``, ``stance_alpha_<dimension>``, ``alpha_items``)
-    and of the first (``alpha_round1_<dimension>``)."""
+    the latest round (``alpha``, ``stance`` by dimension, ``items_alpha``), of the first
+    (``first_round`` by dimension), and the keyword coder's ``precision`` and ``recall``."""
     figures = {
-        "sample_sentences": int(sample_table["sampled"].sum()),
-        "sample_share": f"{sample_table['sampled'].sum() / sample_table['sentences'].sum():.0%}",
-        "sample_min_share": f"{sample_table['share'].min():.0%}",
-        "coded_sentences": int(coverage_table["coded"].sum()),
-        "coded_share": f"{coverage_table['coded'].sum() / coverage_table['sentences'].sum():.0%}",
-        "disagreements": int(adjudication["disagreements"].sum()),
+        "sampled": int(sample_table["sampled"].sum()),
+        "sampled_share": f"{sample_table['sampled'].sum() / sample_table['sentences'].sum():.0%}",
+        "sampled_min_share": f"{sample_table['share'].min():.0%}",
+        "coded": int(coverage_table["coded"].sum()),
+        "coded_fraction": f"{coverage_table['coded'].sum() / coverage_table['sentences'].sum():.0%}",
+        "disagreement_count": int(adjudication["disagreements"].sum()),
+        "alpha": {},
+        "stance": {},
+        "first_round": {},
+        "precision": {},
+        "recall": {},
     }
     rounds = list(dict.fromkeys(reliability_table["round"]))
     latest, first = rounds[0], rounds[-1]
     for row in reliability_table[reliability_table["round"] == latest].itertuples():
         if row.level == "dimension":
-            figures[f"alpha_{row.dimension}"] = _alpha(row.alpha)
-            figures[f"stance_alpha_{row.dimension}"] = _alpha(row.stance_alpha)
+            figures["alpha"][row.dimension] = _alpha(row.alpha)
+            figures["stance"][row.dimension] = _alpha(row.stance_alpha)
         elif row.level == "items":
-            figures["alpha_items"] = _alpha(row.alpha)
+            figures["items_alpha"] = _alpha(row.alpha)
     for row in reliability_table[
         (reliability_table["round"] == first) & (reliability_table["level"] == "dimension")
     ].itertuples():
-        figures[f"alpha_round1_{row.dimension}"] = _alpha(row.alpha)
+        figures["first_round"][row.dimension] = _alpha(row.alpha)
     for row in keyword_table.itertuples():
-        figures[f"keyword_precision_{row.dimension}"] = _percent(row.precision)
-        figures[f"keyword_recall_{row.dimension}"] = _percent(row.recall)
+        figures["precision"][row.dimension] = _percent(row.precision)
+        figures["recall"][row.dimension] = _percent(row.recall)
     return figures
 
 
@@ -285,11 +290,11 @@ def uncertainty_figures(table: pd.DataFrame) -> dict[str, object]:
 
     effects = table["design_effect"].dropna()
     return {
-        "boot_draws": f"{salience.BOOTSTRAP_DRAWS:,}",
-        "boot_seed": salience.BOOTSTRAP_SEED,
-        "deff_cells": len(effects),
-        "deff_median": f"{effects.median():.1f}",
-        "deff_low": f"{effects.min():.1f}",
-        "deff_high": f"{effects.max():.1f}",
-        "deff_above_one": f"{(effects > 1).mean():.0%}",
+        "bootstrap_draws": f"{salience.BOOTSTRAP_DRAWS:,}",
+        "bootstrap_seed": salience.BOOTSTRAP_SEED,
+        "cells": len(effects),
+        "median": f"{effects.median():.1f}",
+        "low": f"{effects.min():.1f}",
+        "high": f"{effects.max():.1f}",
+        "above_one": f"{(effects > 1).mean():.0%}",
     }

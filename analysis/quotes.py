@@ -160,18 +160,6 @@ def shared_theme() -> list[tuple[str, str]]:
     ]
 
 
-# By glued name: the quotes behind the intro's key findings and the chapter sections that state them.
-FINDINGS = {
-    "quotes_enforcement_leaders": enforcement_leaders,
-    "quotes_enforcement_shared": enforcement_shared,
-    "quotes_harm_reduction": lambda: index_leaders("harm_reduction"),
-    "quotes_enforcement_index": lambda: index_leaders("enforcement"),
-    "quotes_new_threats": new_threats,
-    "quotes_most_alike": most_alike,
-    "quotes_shared_theme": shared_theme,
-}
-
-
 def finding_html(chosen: list[tuple[str, str]]) -> str:
     """Two or three quotes behind a finding, folded under a summary, each with what it shows."""
     first: dict[str, str] = {}
@@ -188,9 +176,8 @@ def finding_html(chosen: list[tuple[str, str]]) -> str:
     )
 
 
-def glue_findings() -> None:
+def finding(chosen) -> object:
+    """The quotes behind a finding, for a ``{glue}`` block: ``chosen`` picks them (see prose.GLUED)."""
     from IPython.display import HTML
-    from myst_nb import glue
 
-    for name, chosen in FINDINGS.items():
-        glue(name, HTML(finding_html(chosen())), display=False)
+    return HTML(finding_html(chosen()))

@@ -139,14 +139,14 @@ def figures() -> dict[str, object]:
     reviews = review_rows()
     because = audit["checked_because"]
     return {
-        "audit_checked": len(audit),
-        "audit_changed": int((audit["new_stance"] != audit["old_stance"]).sum()),
-        "audit_implements": int(because.str.contains("implements").sum()),
-        "audit_hr_endorses": int(because.str.contains("harm-reduction endorses").sum()),
-        "audit_contrast_words": int(because.str.contains("contrast").sum()),
-        "audit_contrasts": int((audit["contrast"] == "yes").sum()),
-        "audit_auditors_differed": int((audit["auditor_1"] != audit["auditor_2"]).sum()),
-        "review_cells": len(reviews),
-        "review_missed": int((reviews["decision"] == MISSED).sum()),
-        "review_confirmed": int((reviews["decision"] == NOT_RAISED).sum()),
+        "checked": len(audit),
+        "changed": int((audit["new_stance"] != audit["old_stance"]).sum()),
+        "implements": int(because.str.contains("implements").sum()),
+        "hr_endorses": int(because.str.contains("harm-reduction endorses").sum()),
+        "contrast_words": int(because.str.contains("contrast").sum()),
+        "contrasts": int((audit["contrast"] == "yes").sum()),
+        "auditors_differed": int((audit["auditor_1"] != audit["auditor_2"]).sum()),
+        "cells": len(reviews),
+        "missed": int((reviews["decision"] == MISSED).sum()),
+        "confirmed": int((reviews["decision"] == NOT_RAISED).sum()),
     }

@@ -74,9 +74,9 @@ def test_numbers_in_the_introduction_are_glued_from_the_corpus(site):
     text = re.sub(r"<[^>]+>", "", (site / "book" / "intro.html").read_text(encoding="utf-8"))
     text = " ".join(text.split())
     assert (
-        f"The study covers {summary['n_sources']} sources in {summary['n_documents']} documents, "
-        f"dated {summary['first_year']} to {summary['last_year']}, with {summary['n_words']:,} words in "
-        f"{summary['n_sentences']:,} sentences, headings included."
+        f"The study covers {summary['sources']} sources in {summary['documents']} documents, "
+        f"dated {summary['first']} to {summary['last']}, with {summary['words']:,} words in "
+        f"{summary['sentences']:,} sentences, headings included."
     ) in text
 
 

@@ -391,11 +391,11 @@ def test_change_figures_count_the_rows_by_kind_and_by_reason():
         }
     )
     figures = editions.change_figures({"version": "0.9.0"}, changed, recoded)
-    assert figures["edition_before"] == "0.9.0"
-    assert figures["edition_now"] == str(_yaml("CITATION.cff")["version"])
-    summary = repr(figures["changes_summary"])
+    assert figures["before"] == "0.9.0"
+    assert figures["now"] == str(_yaml("CITATION.cff")["version"])
+    summary = repr(figures["changes"])
     assert "2 index scores" in summary and "1 ordering" in summary and "1 orderings" not in summary
-    recoded_text = repr(figures["recoded_summary"])
+    recoded_text = repr(figures["recoded"])
     assert recoded_text.startswith("3 ")
     assert "2 through the stance audit (pledge)" in recoded_text and "1 through recoding" in recoded_text
-    assert editions.change_figures(None, changed.iloc[:0], recoded.iloc[:0])["edition_before"] == "none"
+    assert editions.change_figures(None, changed.iloc[:0], recoded.iloc[:0])["before"] == "none"

@@ -204,7 +204,7 @@ def test_tied_similarities_are_all_named():
     pairs = pairs[pairs["source_a_id"] < pairs["source_b_id"]]
     top = pairs["cosine"].round(2).max()
     tied = pairs[pairs["cosine"].round(2) == top]
-    text = findings.synthesis_figures()["sim_high"].text
+    text = findings.synthesis_figures()["high"].text
     for row in tied.itertuples():
         assert row.source_a in text and row.source_b in text
     word = {1: "", 2: "both "}.get(len(tied), "each ")
@@ -219,8 +219,8 @@ def test_each_shared_priority_line_carries_the_gap_and_interval_of_its_differenc
     short = dict(zip(coding.codes()["code"], coding.codes()["short"], strict=True))
     shared = [c for c in short if c.startswith("enf_") and all(counts.get((s, c), 0) for s in labels)]
     figures = findings.enforcement()
-    lines = figures["enf_shared"].items
-    assert figures["enf_shared_n"] == len(shared) == len(lines)
+    lines = figures["shared"].items
+    assert figures["shared_n"] == len(shared) == len(lines)
     kinds = set()
     for code in shared:
         (line,) = [x for x in lines if x.startswith(f"{short[code]}: ")]
@@ -245,7 +245,7 @@ def test_each_shared_priority_line_carries_the_gap_and_interval_of_its_differenc
 
 
 def _leader_lines() -> dict[str, str]:
-    return {line.split(": ", 1)[0]: line for line in findings.enforcement()["enf_leader_list"].items}
+    return {line.split(": ", 1)[0]: line for line in findings.enforcement()["leaders"].items}
 
 
 def test_a_leader_is_clearly_ahead_exactly_when_the_paired_difference_excludes_zero():
@@ -287,7 +287,7 @@ def test_leader_lines_and_the_key_finding_follow_the_interval(monkeypatch):
     for source_id, label in labels.items():
         ahead = "; not clearly ahead of " if source_id == doubtful else "; clearly ahead of "
         assert ahead in lines[label]
-    last = repr(findings.key_findings()["kf_enforcement"]).split(". ")[-1]
+    last = repr(findings.key_findings()["enforcement"]).split(". ")[-1]
     assert last.startswith("Only for ") and last.endswith(
         " is that lead over the next priority larger than the uncertainty."
     ), last
@@ -313,8 +313,8 @@ def test_key_findings_are_four_to_six_each_at_most_two_sentences_naming_sources_
         assert 1 <= _sentence_ends(text) <= 2, f"{name}: {text}"
         assert any(label in text for label in labels.values()), name
     # The enforcement finding gives each source's leading priority, so it names every source.
-    assert all(label in repr(key["kf_enforcement"]) for label in labels.values())
+    assert all(label in repr(key["enforcement"]) for label in labels.values())
     # The threats finding names the latest source(s): a source's year is its earliest document's.
     year = {s["id"]: min(d["reference_year"] for d in s["documents"]) for s in corpus.load_metadata()["sources"]}
     latest = [labels[s] for s, y in year.items() if y == max(year.values())]
-    assert all(label in repr(key["kf_threats"]) for label in latest)
+    assert all(label in repr(key["threats"]) for label in latest)

@@ -554,12 +554,12 @@ def test_corpus_summary_of_a_hand_made_table():
         }
     )
     assert measures.corpus_summary(documents) == {
-        "n_sources": 2,
-        "n_documents": 3,
-        "n_words": 400,
-        "n_sentences": 35,
-        "first_year": 2013,
-        "last_year": 2024,
+        "sources": 2,
+        "documents": 3,
+        "words": 400,
+        "sentences": 35,
+        "first": 2013,
+        "last": 2024,
         "min_words": 50,
         "max_words": 250,
     }
@@ -597,30 +597,20 @@ def test_method_figures_rounds_to_whole_percent_and_says_not_defined():
         }
     )
     assert measures.method_figures(coverage, reliability, keywords, sample, adjudication) == {
-        "sample_sentences": 34,
-        "sample_share": "23%",  # 34 / 150 = 22.7%
-        "sample_min_share": "20%",
-        "coded_sentences": 45,
-        "coded_share": "30%",  # 45 / 150
-        "disagreements": 3,
+        "sampled": 34,
+        "sampled_share": "23%",  # 34 / 150 = 22.7%
+        "sampled_min_share": "20%",
+        "coded": 45,
+        "coded_fraction": "30%",  # 45 / 150
+        "disagreement_count": 3,
         # the latest round (round-2)
-        "alpha_enforcement": "0.93",
-        "alpha_threats": "not defined",
-        "alpha_harm_reduction": "not defined",
-        "stance_alpha_enforcement": "0.71",
-        "stance_alpha_threats": "0.50",
-        "stance_alpha_harm_reduction": "not defined",
-        "alpha_items": "0.46",
+        "alpha": {"enforcement": "0.93", "threats": "not defined", "harm_reduction": "not defined"},
+        "stance": {"enforcement": "0.71", "threats": "0.50", "harm_reduction": "not defined"},
+        "items_alpha": "0.46",
         # the first round (round-1), its dimensions only
-        "alpha_round1_enforcement": "0.61",
-        "alpha_round1_threats": "0.75",
-        "alpha_round1_harm_reduction": "not defined",
-        "keyword_precision_enforcement": "67%",
-        "keyword_recall_enforcement": "100%",
-        "keyword_precision_threats": "not defined",
-        "keyword_recall_threats": "33%",
-        "keyword_precision_harm_reduction": "not defined",
-        "keyword_recall_harm_reduction": "not defined",
+        "first_round": {"enforcement": "0.61", "threats": "0.75", "harm_reduction": "not defined"},
+        "precision": {"enforcement": "67%", "threats": "not defined", "harm_reduction": "not defined"},
+        "recall": {"enforcement": "100%", "threats": "33%", "harm_reduction": "not defined"},
     }
 
 
@@ -634,11 +624,11 @@ def test_uncertainty_figures_summarise_the_defined_design_effects(monkeypatch):
     # 2.3, 3.0; median 1.5; three of five (60%) above 1 (1.0 is not above).
     table = pd.DataFrame({"design_effect": [1.5, float("nan"), 0.8, 2.3, 3.0, 1.0]})
     assert measures.uncertainty_figures(table) == {
-        "boot_draws": "12,345",
-        "boot_seed": 7,
-        "deff_cells": 5,
-        "deff_median": "1.5",
-        "deff_low": "0.8",
-        "deff_high": "3.0",
-        "deff_above_one": "60%",
+        "bootstrap_draws": "12,345",
+        "bootstrap_seed": 7,
+        "cells": 5,
+        "median": "1.5",
+        "low": "0.8",
+        "high": "3.0",
+        "above_one": "60%",
     }

@@ -21,15 +21,13 @@ import pytest
 from analysis import (
     charts,
     coding,
-    corpus,
     editions,
     exhibits,
     export,
-    findings,
     indices,
     measures,
+    prose,
     results,
-    review,
     synthesis,
     tables,
 )
@@ -93,28 +91,9 @@ def test_every_number_of_the_data_package_has_at_most_the_stated_precision(tmp_p
 
 
 def _glued_values() -> dict[str, object]:
-    """Every value a chapter or appendix glues, made as the pages make them."""
-    codes = coding.codes()
-    annotations = coding.load_annotations()
-    method = measures.method_figures(
-        measures.coverage(annotations),
-        measures.reliability_results(),
-        measures.keyword_agreement(measures.keyword_coding(codes), annotations, codes),
-        measures.sample_sizes(corpus.documents_frame()),
-        measures.adjudication_summary(),
-    )
-    return (
-        findings.length_figures()
-        | findings.enforcement()
-        | findings.indices_figures()
-        | findings.threat_figures()
-        | findings.synthesis_figures()
-        | findings.key_findings()
-        | method
-        | review.figures()
-        | measures.uncertainty_figures(results.salience_table())
-        | editions.change_figures(*editions.what_changed())
-    )
+    """Every value a chapter or appendix glues, made as the pages make them (prose.GLUED)."""
+    made: dict = {}
+    return {name: prose.value(name, made) for name in prose.GLUED}
 
 
 def test_every_glued_value_has_at_most_the_stated_precision():
@@ -163,7 +142,7 @@ def test_the_similarity_matrix_equals_an_exact_second_route():
     the enforcement and harm-reduction codes and the named threat items."""
     from collections import Counter
 
-    from analysis import coding, salience
+    from analysis import salience
 
     sources = results.sources()
     source_of = {d: s.source_id for s in sources.itertuples() for d in s.documents.split()}

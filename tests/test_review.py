@@ -277,14 +277,14 @@ def test_figures_count_the_audit_and_the_review(tmp_path, monkeypatch):
     monkeypatch.setattr(review, "STANCE_AUDIT", audit)
     monkeypatch.setattr(review, "ZERO_REVIEW", reviews)
     assert review.figures() == {
-        "audit_checked": 6,
-        "audit_changed": 3,
-        "audit_implements": 2,
-        "audit_hr_endorses": 2,
-        "audit_contrast_words": 3,
-        "audit_contrasts": 2,
-        "audit_auditors_differed": 1,
-        "review_cells": 4,
-        "review_missed": 1,
-        "review_confirmed": 3,
+        "checked": 6,
+        "changed": 3,
+        "implements": 2,
+        "hr_endorses": 2,
+        "contrast_words": 3,
+        "contrasts": 2,
+        "auditors_differed": 1,
+        "cells": 4,
+        "missed": 1,
+        "confirmed": 3,
     }
