@@ -24,7 +24,7 @@ from collections.abc import Callable
 import pandas as pd
 from IPython.display import HTML
 
-from analysis import coding, findings, indices, results, tables, threats
+from analysis import coding, findings, indices, profiles, results, tables, threats
 
 NOT_RAISED = "not raised"
 
@@ -230,6 +230,8 @@ def pair_section(first: str, second: str, context: dict) -> str:
         f"(95% interval {similar.cosine_low:.2f}–{similar.cosine_high:.2f}). Of the {context['topics']} topics, "
         f"both raise {similar.codes_both}, only {html.escape(a.source)} {similar.codes_a_only}, only "
         f"{html.escape(b.source)} {similar.codes_b_only}, neither {silent}.</p>",
+        f'<p class="pair-note">Source profiles: <a href="{profiles.profile_url(first)}">{html.escape(a.source)}</a> · '
+        f'<a href="{profiles.profile_url(second)}">{html.escape(b.source)}</a></p>',
         _table(index_table(context["scores"], context["orders"], first, second), f"The indices: {pair}"),
     ]
     for label, unit, rows in context["questions"]:

@@ -280,6 +280,8 @@ def test_the_built_page_has_a_section_per_pair_in_time_order_and_links_to_each(s
         # The indices, then per question a table per group, or a line saying the group is empty.
         assert body.count("<table") + body.count("raises: none.") + body.count("Both raise: none.") == 10, anchor
         assert "Similarity</a>" in body and "95% interval" in body
+        first, second = anchor.split("-")[1:]
+        assert f'href="profiles/{first}.html"' in body and f'href="profiles/{second}.html"' in body, anchor
     # Without the script: a link to every pair; with it, the picker's selects list every source.
     assert re.findall(r'<li><a href="#(pair-[^"]+)">', page) == expected
     options = re.search(r'<select id="pair-first">(.*?)</select>', page).group(1)
