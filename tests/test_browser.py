@@ -236,26 +236,127 @@ def test_axe_finds_nothing_with_a_chart_tooltip_open(base_url, browser):
     page.close()
 
 
-@pytest.mark.parametrize("page_path", CHART_PAGES)
-def test_chart_tooltips_work_under_a_strict_content_security_policy(base_url, browser, page_path):
-    """Served with script-src 'self' (no inline script, no eval), every chart still shows
-    its tooltips: Vega reads its expressions with its interpreter, not new Function."""
+# Records every Content-Security-Policy violation, from the first byte of the page on.
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${where})`);
+});
+"""
+
+
+def _policy(page) -> dict[str, list[str]]:
+    """The page's <meta> Content-Security-Policy, as directive -> sources."""
+    metas = page.locator("head meta[http-equiv='Content-Security-Policy']")
+    assert metas.count() == 1, f"{metas.count()} CSP <meta> elements"
+    directives = [d.split() for d in metas.get_attribute("content").split(";") if d.strip()]
+    return {d[0]: d[1:] for d in directives}
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_every_page_runs_under_its_strict_content_security_policy(base_url, browser, page_path):
+    """Each page's own <meta> policy allows scripts from the site's files only (no inline
+    script, no eval, no other host), and nothing the page does breaks it: not the theme,
+    not a chart's tooltips once a mark is pointed at (Vega reads its expressions with its
+    interpreter, not new Function), not the search page's search."""
+    problems: list[str] = []
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-
-    def strict(route):
-        response = route.fetch()
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": "script-src 'self'"})
-
-    page.route("**/*.html", strict)
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.on("console", lambda m: problems.append(f"console error: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.goto(base_url + page_path, wait_until="networkidle")
+    policy = _policy(page)
+    assert policy["script-src"] == ["'self'"] and policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+    assert set(policy["default-src"]) == {"'self'"}
+    head = page.evaluate("document.head.innerHTML")
+    first_script = head.find("<script")
+    assert first_script == -1 or head.index("Content-Security-Policy") < first_script, "a script precedes the policy"
+    scripts = page.locator("script:not([src]):not([type='application/json'])")
+    assert scripts.count() == 0, scripts.evaluate_all("all => all.map(s => s.outerHTML.slice(0, 120))")
+
     charts = page.locator(".book-chart")
-    assert charts.count() >= 1
     for i in range(charts.count()):
-        charts.nth(i).locator("svg a").first.focus()
-        page.wait_for_function("c => c.dataset.live !== 'loading'", arg=charts.nth(i).element_handle(), timeout=15_000)
+        mark = charts.nth(i).locator("svg a path").first
+        mark.scroll_into_view_if_needed()
+        box = mark.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        settled = "c => c.dataset.live && c.dataset.live !== 'loading'"
+        page.wait_for_function(settled, arg=charts.nth(i).element_handle(), timeout=15_000)
         assert charts.nth(i).get_attribute("data-live") == "yes", f"chart {i} found no Vega under the policy"
+        page.mouse.move(box["x"] + box["width"] / 2 + 1, box["y"] + box["height"] / 2 + 1)
         page.locator(TOOLTIP).wait_for(state="visible", timeout=5_000)
+    if page_path == "search.html":
+        assert page.evaluate("document.activeElement.name") == "q", "the search field has not the cursor"
+        page.keyboard.type("Durham")
+        page.keyboard.press("Enter")
+        page.locator("#search-results li").first.wait_for(timeout=15_000)
+        page.wait_for_load_state("networkidle")
+    problems += page.evaluate("window.cspViolations")
     page.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_colour_mode_control_works_under_the_policy(base_url, browser, width):
+    """The theme's colour-mode button, whose inline script is a file now, switches the
+    page to dark, and the choice holds on the next page (colour-mode.js sets it before
+    the first paint)."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(base_url + "book/intro.html", wait_until="networkidle")
+    root = "document.documentElement.dataset"
+    assert page.evaluate(f"[{root}.mode, {root}.theme]") == ["light", "light"]
+    switch = page.locator("button.theme-switch-button:visible").first
+    modes = []
+    for _ in range(3):  # the theme cycles light, dark, auto
+        switch.click()
+        modes.append(page.evaluate(f"{root}.mode"))
+    assert set(modes) == {"dark", "auto", "light"}, modes
+    while page.evaluate(f"{root}.mode") != "dark":
+        switch.click()
+    page.goto(base_url + "book/method.html", wait_until="domcontentloaded")
+    assert page.evaluate(f"[{root}.mode, {root}.theme]") == ["dark", "dark"]
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(255, 255, 255)", "dark mode left a white page"
+    violations = page.evaluate("window.cspViolations")
+    page.close()
+    assert not violations, violations
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known, not from the policy: the theme's scripts bind the first .primary-toggle, the hidden navbar one,"
+    " so the visible button does nothing (the same before the policy)",
+)
+def test_the_visible_sidebar_button_opens_the_navigation_on_a_phone(base_url, browser):
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto(base_url + "book/intro.html", wait_until="networkidle")
+    page.locator("button.primary-toggle:visible").first.click()
+    page.locator("dialog#pst-primary-sidebar-modal[open]").wait_for(timeout=3_000)
+    page.close()
+
+
+def test_every_html_file_the_build_writes_has_the_strict_policy_first_and_no_inline_script(site):
+    """Every HTML file of the site, the redirect page included, states the policy in its
+    <head> before any script or style, and has no script the policy would block."""
+    pages = sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "_static")  # theme templates
+    assert len(pages) >= len(toc_pages())
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        head = text[: text.index("</head>")]
+        policies = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', head)
+        assert len(policies) == 1, f"{path}: {len(policies)} policies"
+        directives = {d.split()[0]: d.split()[1:] for d in policies[0].split(";") if d.strip()}
+        assert directives["script-src"] == ["'self'"], f"{path}: {directives['script-src']}"
+        first = min(
+            (i for i in (head.find("<script"), head.find("<style"), head.find("<link")) if i >= 0), default=len(head)
+        )
+        assert head.index("Content-Security-Policy") < first, f"{path}: the policy comes after a script or style"
+        inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", text)
+        assert not inline, f"{path}: inline scripts {inline}"
+        assert not re.search(r"\son[a-z]+=", text.replace("\n", " ")), f"{path}: an inline event handler"
 
 
 @pytest.mark.parametrize("page_path", CHART_PAGES)

@@ -5,6 +5,10 @@
   ``python -m analysis build`` into ``book/_static``) loads only when a reader
   points at a chart. Pages without a chart load no chart code at all. The
   comparison of two sources gets ``compare.js``, its pair picker, and no other page does.
+- Every page carries a Content-Security-Policy (``CSP``) as a ``<meta>``: scripts only
+  from the site's own files, none inline, no eval. The theme's inline scripts are files
+  (see book/_templates), sphinx-thebe's page nodes are dropped, and an extension's
+  inline script is left out with a warning, which fails the strict build.
 - Every script file is deferred, so no script blocks the first paint, and the
   extensions Jupyter Book always loads (sphinx-design, togglebutton, copybutton)
   keep their assets only on pages that use them.
@@ -21,6 +25,8 @@
   setup runs once per read phase, and myst-nb triggers two, so every page
   declared ``const THEBE_JS_URL`` twice (a console error), and the script
   points at a CDN. This book has no live-code buttons, so none of it is needed.
+  MathJax's assets go too: a CDN's script and an inline configuration, which the
+  one-page builder of the PDF edition adds though the book has no maths.
 - Each figure of the registry (analysis/exhibits.py) gets a "Cite this figure" line
   under its caption: the page's citation line for the figure, its permalink (the
   page's address and ``#label``) and the edition (version), from CITATION.cff.
@@ -35,11 +41,30 @@ import re
 from pathlib import Path
 
 from docutils import nodes
-from sphinx.builders.html._assets import _JavaScript
 from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION_LENGTH = 160  # what search engines show
 SPHINX_PAGES = {"genindex": "Index", "search": "Search"}  # pages Sphinx makes, by their <title>
+# Every page's Content-Security-Policy, as a <meta> (a static host may add none): scripts
+# and styles only from the site's own files, never inline or eval'd (charts.js turns off
+# Vega's inline default styles; book.css styles the tooltip); images may be data: URIs
+# (the theme's and book.css's icons). A <meta> policy cannot set frame-ancestors.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+# The theme's inline scripts on every page, left out: they pass the page's name and the
+# search-as-you-type switch to the theme's version switcher and search pop-up, both off.
+THEME_INLINE = ("DOCUMENTATION_OPTIONS.pagename =", "DOCUMENTATION_OPTIONS.search_as_you_type =")
+# Scripts only the pages that use them load: (marker in the page body, file in _static).
+PAGE_SCRIPTS = [
+    ('class="book-chart"', "charts.js"),
+    ('class="paste-quote"', "quotes.js"),
+    ('class="pair-compare"', "compare.js"),
+]
 # Assets of extensions Jupyter Book always loads, kept only on pages that use them:
 # (words in the asset's file name or inline body, markers of use in the page body).
 OPTIONAL_ASSETS = [
@@ -77,7 +102,7 @@ def _asset_text(asset) -> str:
 
 def _wanted(asset, body: str) -> bool:
     text = _asset_text(asset)
-    if "thebe" in text.lower():
+    if "thebe" in text.lower() or "mathjax" in text.lower():  # a CDN's scripts (the book has no maths)
         return False
     for names, markers in OPTIONAL_ASSETS:
         if any(name in text for name in names):
@@ -85,10 +110,18 @@ def _wanted(asset, body: str) -> bool:
     return True
 
 
-def _deferred(asset):
-    if not asset.filename or "defer" in asset.attributes or "async" in asset.attributes:
-        return asset
-    return _JavaScript(asset.filename, priority=asset.priority, **asset.attributes, defer="defer")
+def _add_script(app, pagename: str, filename: str, priority: int, deferred: bool, **attributes) -> None:
+    """Add a script file to the page being written (called from html-page-context)."""
+    if not filename:  # an inline script: the pages' Content-Security-Policy forbids it
+        body = " ".join(attributes.get("body", "").split())[:80]
+        if body.startswith(THEME_INLINE):
+            return
+        logger.warning(f"inline script left out (the Content-Security-Policy forbids it): {body}", location=pagename)
+        return
+    if deferred and "async" not in attributes:
+        attributes.setdefault("defer", "defer")
+    static = "://" not in filename and filename.startswith("_static/")
+    app.add_js_file(filename.removeprefix("_static/") if static else filename, priority=priority, **attributes)
 
 
 def _description(doctree) -> str:
@@ -111,16 +144,23 @@ def _lighten_page(app, pagename, templatename, context, doctree):
     body = context.get("body", "").replace('role="doc-biblioentry"', 'role="listitem"')
     context["body"] = body
     context["css_files"] = [asset for asset in context.get("css_files", []) if _wanted(asset, body)]
-    scripts = [asset for asset in context.get("script_files", []) if _wanted(asset, body)]
-    if pagename != "search":  # the search page's own scripts run at once and need doctools first
-        scripts = [_deferred(asset) for asset in scripts]
-    if 'class="book-chart"' in body:
-        scripts.append(_JavaScript("_static/charts.js", priority=900, defer="defer"))
-    if 'class="paste-quote"' in body:
-        scripts.append(_JavaScript("_static/quotes.js", priority=900, defer="defer"))
-    if 'class="pair-compare"' in body:
-        scripts.append(_JavaScript("_static/compare.js", priority=900, defer="defer"))
-    context["script_files"] = scripts
+    # The page's scripts are the builder's list for this page: emptied and re-added through
+    # the public app.add_js_file (Sphinx's way to add a file to one page), deferred, so
+    # none blocks the first paint. The search page's own scripts (written by the theme's
+    # template) run at once and need doctools first, so its scripts keep their loading.
+    scripts = context["script_files"]
+    kept = [asset for asset in scripts if _wanted(asset, body)]
+    scripts.clear()
+    for asset in kept:
+        _add_script(app, pagename, asset.filename, asset.priority, deferred=pagename != "search", **asset.attributes)
+    for marker, name in PAGE_SCRIPTS:
+        if marker in body:
+            _add_script(app, pagename, f"_static/{name}", 900, deferred=True)
+    if pagename == "search":
+        _add_script(app, pagename, "_static/search-focus.js", 900, deferred=True)
+    context["metatags"] = f'\n<meta http-equiv="Content-Security-Policy" content="{CSP}" />' + context.get(
+        "metatags", ""
+    )
     if doctree is not None:
         description = _description(doctree)
     else:  # pages Sphinx makes itself: the index and the search page
@@ -145,6 +185,16 @@ def _cite_this(app, pagename: str, context: dict) -> str:
         f'<p class="cite-this"><strong>Cite this page:</strong> {html.escape(citation.cite_line(title, address))} '
         f'<a href="{html.escape(how, quote=True)}">How to cite</a></p>'
     )
+
+
+def _drop_thebe_nodes(app, doctree, docname):
+    """sphinx-thebe appends to every page its configuration and an inline
+    ``<script>kernelName = …</script>``, which the Content-Security-Policy blocks
+    (a console error); the book has no live code, so both raw nodes go."""
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext().strip()
+        if text.startswith(('<script type="text/x-thebe-config">', "<script>kernelName")):
+            raw.parent.remove(raw)
 
 
 def _cite_figures(app, doctree, docname):
@@ -214,9 +264,10 @@ def _title_from_citation(app, config):
 def setup(app):
     app.add_css_file("book.css")
     app.connect("config-inited", _title_from_citation)
-    app.connect("html-page-context", _lighten_page)
+    app.connect("html-page-context", _lighten_page, priority=900)  # after the themes add their scripts
     app.connect("build-finished", _write_sitemap)
     app.connect("doctree-resolved", _cite_figures)
+    app.connect("doctree-resolved", _drop_thebe_nodes, priority=900)  # after sphinx-thebe's (500)
     app.add_enumerable_node(table_figure, "table", html=(_visit_table_figure, _depart_table_figure))
     app.add_transform(RetypeTableFigures)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -44,8 +44,13 @@
       chart.bookLive = loadVega()
         .then(function () {
           // ast: Vega reads expressions with its interpreter, never new Function, so the
-          // tooltips work under a Content-Security-Policy without 'unsafe-eval'.
-          var options = { actions: false, renderer: "none", ast: true };
+          // tooltips work under the pages' Content-Security-Policy (no 'unsafe-eval').
+          // No default styles: vega-embed's and vega-tooltip's are inline <style>s, which
+          // the policy's style-src 'self' blocks; the tooltip's look is in book.css.
+          var options = {
+            actions: false, renderer: "none", ast: true, defaultStyle: false,
+            tooltip: { disableDefaultStyle: true }
+          };
           return window.vegaEmbed(document.createElement("div"), spec, options);
         })
         .then(function (result) {
