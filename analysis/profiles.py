@@ -110,9 +110,8 @@ def kind_and_length(source_id: str) -> str:
     mine = documents[documents["source_id"] == source_id]
     longest = sources.loc[sources["words"].idxmax()]
     described = [
-        f"<em>{html.escape(d.title)}</em> ({html.escape(d.kind)}, {html.escape(str(d.date))}"
-        + (", date inferred" if d.date_status == "inferred" else "")
-        + f"; {d.words:,} words)"
+        f"<em>{html.escape(d.title)}</em> ({html.escape(d.kind)} by {html.escape(d.publisher)}, "
+        f"{html.escape(str(d.date))}{', date inferred' if d.date_status == 'inferred' else ''}; {d.words:,} words)"
         for d in mine.itertuples()
     ]
     scale = (
@@ -121,8 +120,8 @@ def kind_and_length(source_id: str) -> str:
         else f"{me.words / longest.words:.0%} of the length of the longest, {html.escape(longest.source)}"
     )
     return (
-        f"<p>{html.escape(me.source)} is {corpus.counted(len(mine), 'document')} by "
-        f"{html.escape(', '.join(dict.fromkeys(mine['publisher'])))}: {'; '.join(described)}. "
+        f"<p>The label {html.escape(me.source)} stands for {corpus.counted(len(mine), 'document')}: "
+        f"{'; '.join(described)}. "
         f"Together {me.words:,} words and {me.body_sentences:,} sentences that are not headings, {scale}.</p>"
         f"<p>Shares are of its own sentences, so its length does not decide them, but the fewer its sentences, "
         f"the wider their intervals. What a document raises depends on what it is for (this one: "
