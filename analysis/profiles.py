@@ -14,24 +14,15 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from analysis import corpus, findings, indices, quotes, results
+from analysis import corpus, findings, indices, quotes, reader, results
 from analysis.paths import ROOT
 
 PAGES_DIR = ROOT / "book" / "profiles"
 UP = "../"  # from book/profiles/ to book/
 TOP_PRIORITIES = 5
-PAGE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-    format_version: 0.13
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+PAGE = (
+    reader.FRONT_MATTER
+    + """
 (profile-{source_id})=
 # {label}: source profile
 
@@ -45,6 +36,7 @@ from analysis import profiles
 profiles.profile_page("{source_id}")
 ```
 """
+)
 
 
 def profile_url(source_id: str, prefix: str = "") -> str:

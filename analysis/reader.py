@@ -22,7 +22,8 @@ from analysis import coding, corpus, results
 from analysis.paths import ROOT
 
 PAGES_DIR = ROOT / "book" / "reader"
-PAGE = """---
+# The header of every generated page: a MyST notebook that Jupyter Book executes.
+FRONT_MATTER = """---
 jupytext:
   text_representation:
     extension: .md
@@ -33,7 +34,10 @@ kernelspec:
   language: python
   name: python3
 ---
-
+"""
+PAGE = (
+    FRONT_MATTER
+    + """
 (reader-{document_id})=
 # {heading}
 
@@ -49,6 +53,7 @@ from analysis import reader
 reader.document_page("{document_id}")
 ```
 """
+)
 
 
 def dimension_class(dimension: str) -> str:
