@@ -19,16 +19,15 @@ import argparse
 import hashlib
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from analysis import pdf
+from analysis import pdf, sphinx_build
 from analysis.paths import ROOT
 
 BUILD_DIR = ROOT / "_build"
 SITE_DIR = BUILD_DIR / "html"
-STAGING_DIR = BUILD_DIR / "staging"
+STAGING_DIR = BUILD_DIR / "staging"  # html/, single/ (the PDF's page) and the doctrees both read
 CACHE_DIR = BUILD_DIR / ".jupyter_cache"
 INPUTS_STAMP = BUILD_DIR / ".inputs.sha256"  # what the notebooks read or run
 SITE_STAMP = BUILD_DIR / ".site-inputs.sha256"  # everything the site is built from
@@ -37,7 +36,6 @@ SITE_INPUTS = (*NOTEBOOK_INPUTS, "book", "_config.yml", "_toc.yml", "requirement
 PACKAGE_DIR = BUILD_DIR / "extra" / "datapackage"  # html_extra_path copies _build/extra into the site
 FIGURES_DIR = BUILD_DIR / "extra" / "figures"  # each figure as SVG and PNG, published as /figures/
 VEGA_BUNDLE = ROOT / "book" / "_static" / "vega-bundle.js"
-STRICT = ["-W", "-n", "--keep-going"]
 
 
 def progress(message: str) -> None:
@@ -109,11 +107,10 @@ def build() -> int:
     write_vega_bundle()
     fingerprint = drop_stale_cache()
     shutil.rmtree(STAGING_DIR, ignore_errors=True)
-    progress("building the book (executes changed notebooks; strict: warnings are errors)")
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(ROOT), "--path-output", str(STAGING_DIR), *STRICT]
-    result = subprocess.run(command, cwd=ROOT)
-    staged = STAGING_DIR / "_build" / "html"
+    cores = sphinx_build.workers()
+    progress(f"building the book on {cores} core(s) (executes changed notebooks; strict: warnings are errors)")
+    staged = STAGING_DIR / "html"
+    result = subprocess.run(sphinx_build.command("html", staged, STAGING_DIR / "doctrees"), cwd=ROOT)
     if result.returncode != 0 or not staged.is_dir():
         reports = staged / "reports"
         progress("build FAILED; the previous site in _build/html is unchanged")
@@ -158,7 +155,7 @@ def make_pdf(target: Path) -> int:
         progress("the PDF edition needs Chromium: apt-get install chromium (or set CHROMIUM)")
         return 1
     progress("building the PDF edition: the whole book as one page, printed by headless Chromium")
-    page = pdf.single_page(ROOT, STAGING_DIR / "single", STRICT)
+    page = pdf.single_page(ROOT, STAGING_DIR / "single", STAGING_DIR / "doctrees")
     if page is None:
         return 1
     pdf.print_pdf(page, target, browser)

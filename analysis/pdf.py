@@ -1,5 +1,5 @@
 """The PDF edition, for briefings: the whole book as one page (Sphinx's singlehtml
-builder, reusing the executed notebooks from the cache), printed offline by headless
+builder, from the doctrees the site's build read: nothing is executed twice), printed offline by headless
 Chromium through Playwright. Charts are the static SVG drawn at build time, so they
 print as they show; headings become the PDF's outline (bookmarks)."""
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
@@ -22,19 +21,19 @@ def chromium() -> str | None:
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("google-chrome")
 
 
-def single_page(root: Path, output: Path, strict: list[str]) -> Path | None:
-    """Build the whole book as one HTML page; returns its index.html, or None on failure."""
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(root), "--builder", "singlehtml", "--path-output", str(output)]
-    result = subprocess.run([*command, *strict], cwd=root)
+def single_page(root: Path, output: Path, doctrees: Path) -> Path | None:
+    """Build the whole book as one HTML page from the doctrees the site's build read (so
+    nothing is read or executed again); returns its page, or None on failure."""
+    from analysis import sphinx_build
+
+    result = subprocess.run(sphinx_build.command("singlehtml", output, doctrees), cwd=root)
     root_doc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))["root"]
-    built = output / "_build" / "singlehtml"
-    page = built / f"{root_doc}.html"  # (index.html is the site's redirect)
+    page = output / f"{root_doc}.html"  # (index.html is the site's redirect)
     if result.returncode != 0 or not page.is_file():
         return None
     # The builder writes the page's links relative to its output folder, not to the
     # page's own subfolder: printed from there, it would have no styles or images.
-    edition = built / "edition.html"
+    edition = output / "edition.html"
     shutil.copyfile(page, edition)
     return edition
 

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from analysis import cli, coding, corpus, datafiles, measures
+from analysis import coding, corpus, datafiles, measures, sphinx_build
 from analysis.paths import ROOT
 from tests.conftest import toc_pages
 
@@ -145,9 +145,8 @@ def test_a_notebook_execution_error_fails_the_strict_build(site, tmp_path):
     shutil.copy(ROOT / "_build" / "extra" / "sources.bib", tmp_path / "_build" / "extra" / "sources.bib")
     page = tmp_path / "book" / "sources.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n```{code-cell} python\nraise RuntimeError('boom')\n```\n")
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
-        [str(jupyter_book), "build", str(tmp_path), *cli.STRICT],
+        sphinx_build.command("html", tmp_path / "_build" / "html", tmp_path / "_build" / "doctrees"),
         cwd=tmp_path,
         capture_output=True,
         text=True,

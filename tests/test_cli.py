@@ -31,7 +31,6 @@ KNOWN_IDS = [
 UNKNOWN = f"unknown document 'XX-1'; known: {', '.join(KNOWN_IDS)}"
 HEADER = "document_id,quote,prefix,suffix,code,item,stance,coder,note\n"
 GOOD = "CE-2024,AI can monitor and predict the emergence of designer drugs,,,enf_technology_tools,,endorses,A,\n"
-STRICT = ["-W", "-n", "--keep-going"]
 
 
 def lines(capsys) -> list[str]:
@@ -880,7 +879,9 @@ def test_make_pdf_needs_chromium(pdf_fakes, capsys, tmp_path):
 def test_make_pdf_stops_when_the_single_page_fails(pdf_fakes, capsys, tmp_path):
     pdf_fakes.page = None
     assert cli.make_pdf(tmp_path / "book.pdf") == 1
-    assert pdf_fakes.calls == [("single_page", (tmp_path, tmp_path / "staging" / "single", STRICT))]
+    assert pdf_fakes.calls == [
+        ("single_page", (tmp_path, tmp_path / "staging" / "single", tmp_path / "staging" / "doctrees"))
+    ]
     assert lines(capsys) == [PDF_START]
     assert not (tmp_path / "book.pdf").exists()
 
@@ -889,7 +890,7 @@ def test_make_pdf_prints_the_single_page(pdf_fakes, capsys, tmp_path):
     target = tmp_path / "book.pdf"
     assert cli.make_pdf(target) == 0
     assert pdf_fakes.calls == [
-        ("single_page", (tmp_path, tmp_path / "staging" / "single", STRICT)),
+        ("single_page", (tmp_path, tmp_path / "staging" / "single", tmp_path / "staging" / "doctrees")),
         ("print_pdf", (pdf_fakes.page, target, "/opt/chromium")),
     ]
     assert lines(capsys) == [PDF_START, "[analysis] wrote the PDF edition (2 KiB)"]
@@ -916,7 +917,7 @@ def project(tree, monkeypatch):
         site_stamp=build / ".site-inputs.sha256",
         package=build / "extra" / "datapackage",
         figures=build / "extra" / "figures",
-        staged=build / "staging" / "_build" / "html",
+        staged=build / "staging" / "html",
     )
     for name, value in (
         ("BUILD_DIR", paths.build),
@@ -978,9 +979,9 @@ def assert_previous_site(project):
     assert paths.site_stamp.read_text() == "old site\n"
 
 
-def jupyter_book_command(root: Path, staging: Path) -> list[str]:
-    executable = str(Path(sys.executable).with_name("jupyter-book"))
-    return [executable, "build", str(root), "--path-output", str(staging), "-W", "-n", "--keep-going"]
+def jupyter_book_command(staging: Path) -> list[str]:
+    """The site's strict build into staging/html, reading into the doctrees the PDF's build reuses."""
+    return [sys.executable, "-m", "analysis.sphinx_build", "html", str(staging / "html"), str(staging / "doctrees")]
 
 
 def test_build_with_invalid_sources_writes_no_page(project, capsys):
@@ -1006,7 +1007,10 @@ def test_build_stops_when_validation_fails(project, capsys):
     assert_previous_site(project)
 
 
-BUILDING = "[analysis] building the book (executes changed notebooks; strict: warnings are errors)"
+BUILDING = (
+    f"[analysis] building the book on {len(os.sched_getaffinity(0))} core(s)"
+    " (executes changed notebooks; strict: warnings are errors)"
+)
 PACKAGE_LINE = "[analysis] wrote the data package into _build/extra/datapackage (published as /datapackage/)"
 
 
@@ -1026,7 +1030,7 @@ def test_a_failed_jupyter_book_leaves_the_previous_site(project, capsys):
         PACKAGE_LINE,
         BUILDING,
         f"[analysis] build FAILED; {UNCHANGED}",
-        "[analysis] notebook execution reports: _build/staging/_build/html/reports",
+        "[analysis] notebook execution reports: _build/staging/html/reports",
     ]
     assert_previous_site(project)
 
@@ -1107,7 +1111,7 @@ def test_a_successful_build_replaces_the_site_and_writes_both_stamps(project, ca
         ("export", paths.package),
         ("write_figures",),
         ("write_vega_bundle",),
-        ("jupyter-book", jupyter_book_command(paths.root, paths.staging), {"cwd": paths.root}),
+        ("jupyter-book", jupyter_book_command(paths.staging), {"cwd": paths.root}),
         ("make_pdf", paths.staged / "book.pdf"),
     ]
     assert lines(capsys) == [

@@ -261,6 +261,13 @@ def _title_from_citation(app, config):
     config.myst_substitutions = {**config.myst_substitutions, "book_title": title}
 
 
+def _multitoc_reads_in_parallel(app):
+    """sphinx-external-toc always loads sphinx-multitoc-numbering, which does not say whether
+    it is safe to read pages in parallel, so Sphinx would read (and execute) them one at a
+    time. It only renumbers sections once every page is read, in the main process: safe."""
+    app.extensions["sphinx_multitoc_numbering"].parallel_read_safe = True
+
+
 def setup(app):
     app.add_css_file("book.css")
     app.connect("config-inited", _title_from_citation)
@@ -270,4 +277,5 @@ def setup(app):
     app.connect("doctree-resolved", _drop_thebe_nodes, priority=900)  # after sphinx-thebe's (500)
     app.add_enumerable_node(table_figure, "table", html=(_visit_table_figure, _depart_table_figure))
     app.add_transform(RetypeTableFigures)
+    app.connect("builder-inited", _multitoc_reads_in_parallel)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

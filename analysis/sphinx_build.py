@@ -1,0 +1,62 @@
+"""Jupyter Book's Sphinx build, strict, run as ``python -m analysis.sphinx_build BUILDER OUTPUT DOCTREES``.
+
+Why not ``jupyter-book build``: its command line reads (and so executes) one page at a
+time, and gives every builder its own doctrees. Here Sphinx reads the pages on every core
+the machine gives this process (myst-nb executes a notebook as it reads it), and the PDF
+edition's one-page build is pointed at the doctrees the site's build has just read, so it
+reads and executes nothing again. The configuration is Jupyter Book's own, built from
+``_config.yml`` and ``_toc.yml`` by ``jupyter_book.sphinx.build_sphinx``, as the command
+line does it, with its strict flags ``-W -n --keep-going``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from analysis.paths import ROOT
+
+NOTEBOOK_CACHE = Path("_build", ".jupyter_cache")  # _config.yml's execute.cache, under the project
+
+
+def command(builder: str, output: Path, doctrees: Path) -> list[str]:
+    """The command that runs :func:`build` in its own process (from the project's root)."""
+    return [sys.executable, "-m", "analysis.sphinx_build", builder, str(output), str(doctrees)]
+
+
+def workers() -> int:
+    """The cores this process may use: each reads pages and runs one notebook at a time."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def build(builder: str, output: Path, doctrees: Path, root: Path = ROOT) -> int:
+    """Run one strict Sphinx build of the book; returns 0 when it succeeded."""
+    from jupyter_book.sphinx import build_sphinx
+    from jupyter_cache import get_cache
+
+    # The notebook cache's database is made here, once: workers that each found it
+    # missing would all try to create its tables, and all but one would fail.
+    get_cache(str(root / NOTEBOOK_CACHE)).list_cache_records()
+    overrides = {"external_toc_path": (root / "_toc.yml").as_posix(), "latex_individualpages": False, "nitpicky": True}
+    result = build_sphinx(
+        str(root),
+        str(output),
+        noconfig=True,
+        path_config=str(root / "_config.yml"),
+        confoverrides=overrides,
+        doctreedir=str(doctrees),
+        builder=builder,
+        warningiserror=True,
+        keep_going=True,
+        jobs=workers(),
+    )
+    if isinstance(result, Exception):
+        print(f"[analysis] the {builder} build failed: {result}", file=sys.stderr)
+        return 1
+    return result
+
+
+if __name__ == "__main__":
+    builder, output, doctrees = sys.argv[1:]
+    sys.exit(build(builder, Path(output), Path(doctrees), Path.cwd()))
