@@ -5,12 +5,14 @@ unreviewed | snapshot``.
 it exits non-zero when any check fails.
 
 ``build`` is what ``make book`` runs. When nothing it reads has changed since the
-last successful build it stops at once. Otherwise it writes the site's own copy of
+last successful build it stops at once. Otherwise it computes the derived tables once
+for every page's kernel (results.save_snapshot), writes the site's own copy of
 Vega, drops the notebook cache when any input under data/ or analysis/ changed
 (jupyter-cache keys on code cells only), writes the generated reader pages and
 bibliography, the data package and each figure as SVG and PNG for download, and
-runs the strict Jupyter Book build into a staging folder, then the PDF edition
-(book.pdf) beside it, so a failed build leaves the previous site intact.
+runs the strict Jupyter Book build (analysis/sphinx_build.py: pages read on every
+core) into a staging folder, then the PDF edition (book.pdf) beside it from the same
+doctrees, so a failed build leaves the previous site intact.
 """
 
 from __future__ import annotations
@@ -97,7 +99,10 @@ def build() -> int:
         progress("build stopped before any notebook ran; the previous site in _build/html is unchanged")
         return 1
     from analysis import export as package
+    from analysis import results
 
+    results.save_snapshot()  # the derived tables, computed once here for every page's kernel
+    progress("saved the derived tables for the pages' kernels (_build/derived)")
     shutil.rmtree(PACKAGE_DIR, ignore_errors=True)
     package.export(PACKAGE_DIR)
     progress(f"wrote the data package into {PACKAGE_DIR.relative_to(ROOT)} (published as /datapackage/)")

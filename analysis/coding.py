@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +20,7 @@ import yaml
 from analysis import corpus
 from analysis.datafiles import DataError, Problem, check_table, locate, read_checked_yaml, read_rows, table_schema
 from analysis.paths import CODING_DIR
+from analysis.snapshot import once
 
 CODEBOOK = CODING_DIR / "codebook.yaml"
 ANNOTATIONS = CODING_DIR / "annotations.csv"
@@ -89,7 +89,7 @@ def validate_codebook(path: Path = CODEBOOK) -> list[Problem]:
     return problems
 
 
-@cache
+@once
 def codebook() -> dict:
     problems = validate_codebook()
     if problems:
@@ -168,7 +168,7 @@ def _errata_pattern(wrong: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(wrong)}(?!\w)")
 
 
-@cache
+@once
 def errata() -> tuple[tuple[str, str, str], ...]:
     problems = validate_errata()
     if problems:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import yaml
 
 from analysis.datafiles import Problem, locate, read_checked_yaml
 from analysis.paths import SOURCES_DIR, SOURCES_METADATA
+from analysis.snapshot import once
 
 # A sentence may end in these characters (before any closing quote or bracket).
 TERMINAL = ".?!"
@@ -279,7 +279,7 @@ def validate_sources(path: Path = SOURCES_METADATA) -> list[Problem]:
     return problems
 
 
-@cache
+@once
 def load_metadata() -> dict:
     """The sources metadata (sources -> documents), as stored in YAML."""
     return yaml.safe_load(SOURCES_METADATA.read_text(encoding="utf-8"))
@@ -294,7 +294,7 @@ def load_documents() -> list[Document]:
     return list(_load_documents().values())
 
 
-@cache
+@once
 def _load_documents() -> dict[str, Document]:
     documents = {}
     for source in load_metadata()["sources"]:

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from analysis.paths import ROOT, SCHEMAS_DIR
@@ -60,6 +59,8 @@ def read_checked_yaml(path: Path, schema_name: str, what: str) -> tuple[dict | N
 
 def schema_problems(path: Path, data, tree: yaml.Node, schema_name: str, what: str) -> list[Problem]:
     """JSON Schema problems of parsed YAML, each at the line and column of its value."""
+    import jsonschema  # here, not at the top: it takes most of a second to import, and pages never validate
+
     schema = json.loads((SCHEMAS_DIR / schema_name).read_text(encoding="utf-8"))
     problems = []
     for error in jsonschema.Draft202012Validator(schema).iter_errors(data):

@@ -54,7 +54,7 @@ def snapshot() -> tuple[dict, dict[str, pd.DataFrame]]:
                 }
             )
     found = threats.patterns(results.threat_matrix("item"), "item", "short")
-    annotations = coding.load_annotations()
+    annotations = results.annotations()
     book = indices.rubrics()
     meta = {
         "version": str(citation.book()["version"]),

@@ -45,7 +45,7 @@ def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
     """The corpus and coding resources: name -> (table, primary key, description)."""
     documents = corpus.documents_frame().drop(columns=["file"])
     columns = "document_id sentence_id paragraph_id start end quote prefix suffix code item dimension stance coder note"
-    annotations = coding.load_annotations()[columns.split()]
+    annotations = results.annotations()[columns.split()]
     return {
         "documents": (documents, ["document_id"], "The documents: provenance, dates and size."),
         "sentences": (sentences_frame(), ["sentence_id"], "Every paragraph's natural sentences with their ids."),

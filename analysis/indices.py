@@ -10,7 +10,6 @@ reader sees which orderings survive other reasonable choices and which do not.
 from __future__ import annotations
 
 import itertools
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ import yaml
 
 from analysis.datafiles import DataError, Problem, locate, read_checked_yaml
 from analysis.paths import CODING_DIR
+from analysis.snapshot import once
 
 RUBRICS = CODING_DIR / "rubrics.yaml"
 
@@ -57,7 +57,7 @@ def validate_rubrics(codes: pd.DataFrame, path: Path = RUBRICS) -> list[Problem]
     return problems
 
 
-@cache
+@once
 def rubrics() -> dict:
     from analysis import coding
 

@@ -39,7 +39,7 @@ def _corpus() -> dict:
 def _method() -> dict:
     """The method chapter's numbers, from the same inputs as its tables."""
     documents = corpus.documents_frame()
-    annotations = coding.load_annotations()
+    annotations = results.annotations()
     codes = coding.codes()
     return measures.method_figures(
         measures.coverage(annotations),

@@ -178,4 +178,4 @@ def document_page(document_id: str):
     """Display object for a reader page (the generated notebooks in book/reader/)."""
     from IPython.display import HTML
 
-    return HTML(document_html(document_id, coding.load_annotations()))
+    return HTML(document_html(document_id, results.annotations()))

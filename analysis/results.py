@@ -1,15 +1,15 @@
-"""Every derived table the findings rest on, computed once per process from the
-validated data. Chapters, exhibits, the prose and the data package all read
-from here, so a figure, its CSV and the sentence that quotes it cannot disagree."""
+"""Every derived table the findings rest on, computed once from the validated data
+(once per build: see analysis/snapshot.py). Chapters, exhibits, the prose and the data
+package all read from here, so a figure, its CSV and the sentence that quotes it cannot
+disagree."""
 
 from __future__ import annotations
-
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from analysis import coding, corpus, indices, review, salience, synthesis, threats
+from analysis import coding, corpus, indices, review, salience, snapshot, synthesis, threats
+from analysis.snapshot import once
 
 # The one precision of every published number (data package, chart data, tables, prose):
 # at most four decimal places, rounded here, where the derived tables are made, so that
@@ -51,39 +51,60 @@ def reader_url(document_id: str, sentence_id: str | None = None, from_evidence: 
     return ("../" if from_evidence else "") + f"reader/{document_id}.html{anchor}"
 
 
-@cache
+def save_snapshot() -> None:
+    """Compute every derived table now, and save them for the pages' kernels."""
+    for table in (sources, codes, annotations, quotes, items, document_words, salience_table, item_table):
+        table()
+    for unit in ("code", "item"):
+        bootstrap(unit)
+        threat_matrix(unit)
+    for index_id in index_ids():
+        index_table(index_id)
+        sensitivity(index_id)
+    for table in (topic_table, topic_bootstrap, convergence, similarity):
+        table()
+    snapshot.save()
+
+
+@once
+def annotations() -> pd.DataFrame:
+    """The project's annotations, validated, with their positions (coding.load_annotations)."""
+    return coding.load_annotations()
+
+
+@once
 def sources() -> pd.DataFrame:
     return corpus.sources_frame()
 
 
-@cache
+@once
 def codes() -> pd.DataFrame:
     return coding.codes()
 
 
-@cache
+@once
 def quotes() -> pd.DataFrame:
     """Every annotation with its source and reading text, in document order."""
-    return salience.evidence_quotes(coding.load_annotations(), sources(), salience.body_ids())
+    return salience.evidence_quotes(annotations(), sources(), salience.body_ids())
 
 
-@cache
+@once
 def items() -> pd.DataFrame:
     return coding.items()
 
 
-@cache
+@once
 def document_words() -> dict[str, int]:
     return dict(zip(corpus.documents_frame()["document_id"], corpus.documents_frame()["words"], strict=True))
 
 
-@cache
+@once
 def bootstrap(unit: str = "code") -> salience.Bootstrap:
     """The paragraph bootstrap of every code (or every threat item), seeded."""
     units = list((codes() if unit == "code" else items())[unit])
-    annotations = coding.load_annotations()
+    coded = annotations()
     return salience.paragraph_bootstrap(
-        annotations[annotations["sentence_id"].isin(salience.body_ids())],
+        coded[coded["sentence_id"].isin(salience.body_ids())],
         sources(),
         salience.body_paragraphs(),
         document_words(),
@@ -112,10 +133,10 @@ def review_of(source_id: str, code: str, item: str = "") -> dict | None:
 
 def _salience(unit: str) -> pd.DataFrame:
     units = codes() if unit == "code" else items()
-    annotations = coding.load_annotations()
+    coded = annotations()
     if unit != "code":
-        annotations = annotations[annotations[unit] != ""]
-    table = salience.salience(annotations, sources(), units, salience.body_ids(), bootstrap(unit), unit)
+        coded = coded[coded[unit] != ""]
+    table = salience.salience(coded, sources(), units, salience.body_ids(), bootstrap(unit), unit)
     extra = [unit, "short"] + (["family"] if unit == "item" else [])
     table = table.merge(units[extra], on=unit, how="left")
     table = table.merge(salience.representative_quote(quotes(), unit), on=["source_id", unit], how="left")
@@ -132,14 +153,14 @@ def _salience(unit: str) -> pd.DataFrame:
     return published(table)
 
 
-@cache
+@once
 def salience_table() -> pd.DataFrame:
     """Salience of every code in every source, with its stance mix, one representative
     quote and the evidence link."""
     return _salience("code")
 
 
-@cache
+@once
 def item_table() -> pd.DataFrame:
     """Salience of every threat item in every source (threats at the item level)."""
     return _salience("item")
@@ -175,7 +196,7 @@ def indicator_scores(index_id: str) -> pd.DataFrame:
     return published(_indicator_scores(index_id))
 
 
-@cache
+@once
 def _indicator_scores(index_id: str) -> pd.DataFrame:
     """Unrounded: the indices and their sensitivity are computed from these, and rounded after."""
     book = indices.rubrics()
@@ -199,12 +220,12 @@ def index_ids() -> list[str]:
     return [i["id"] for i in indices.rubrics()["indices"]]
 
 
-@cache
+@once
 def index_table(index_id: str) -> pd.DataFrame:
     return published(indices.index_scores(_indicator_scores(index_id)))
 
 
-@cache
+@once
 def sensitivity(index_id: str) -> dict[str, pd.DataFrame]:
     settings = indices.rubrics()["sensitivity"]
     found = indices.sensitivity(_indicator_scores(index_id), settings, offset=index_ids().index(index_id))
@@ -229,7 +250,7 @@ def equivalents(unit: str = "item") -> dict[str, list[str]]:
     return {family: sorted({c for i in group["item"] for c in codes_of[i]}) for family, group in table.groupby("code")}
 
 
-@cache
+@once
 def threat_matrix(unit: str = "item") -> pd.DataFrame:
     """The threat picture per source at the item level (``unit="item"``) or by family (``"code"``)."""
     table = item_table() if unit == "item" else dimension_table("threats")
@@ -237,7 +258,7 @@ def threat_matrix(unit: str = "item") -> pd.DataFrame:
     return published(threats.threat_matrix(table, sources(), unit, priorities))
 
 
-@cache
+@once
 def topic_table() -> pd.DataFrame:
     """The topics the synthesis compares: every enforcement and harm-reduction code, and
     every named threat item (in place of the threat families), with ``code`` holding the
@@ -257,7 +278,7 @@ def topic_name(topic: str) -> str:
     return short[0].lower() + short[1:]
 
 
-@cache
+@once
 def topic_bootstrap() -> salience.Bootstrap:
     """The paragraph bootstrap of the topics: the code and item resamples share their
     paragraph draws (one seeded generator per document), so they can be put side by side."""
@@ -271,13 +292,13 @@ def topic_bootstrap() -> salience.Bootstrap:
     return salience.Bootstrap(by_code.sources, units, joined("counts"), joined("shares"), joined("rates"))
 
 
-@cache
+@once
 def convergence() -> pd.DataFrame:
     priorities = threats.prioritised(dimension_table("enforcement"), equivalents("item"))
     return published(synthesis.convergence(topic_table(), priorities))
 
 
-@cache
+@once
 def similarity() -> pd.DataFrame:
     """Every pair's cosine similarity over the topics, with its paragraph-bootstrap 95% interval."""
     table = synthesis.similarity(topic_table())

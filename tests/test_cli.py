@@ -966,6 +966,7 @@ def project(tree, monkeypatch):
         return state.pdf
 
     monkeypatch.setattr(package, "export", export)
+    monkeypatch.setattr(results, "save_snapshot", lambda: log.append("save_snapshot"))
     monkeypatch.setattr(cli.subprocess, "run", run)
     monkeypatch.setattr(cli, "make_pdf", make_pdf)
     return state
@@ -1011,6 +1012,7 @@ BUILDING = (
     f"[analysis] building the book on {len(os.sched_getaffinity(0))} core(s)"
     " (executes changed notebooks; strict: warnings are errors)"
 )
+SNAPSHOT_LINE = "[analysis] saved the derived tables for the pages' kernels (_build/derived)"
 PACKAGE_LINE = "[analysis] wrote the data package into _build/extra/datapackage (published as /datapackage/)"
 
 
@@ -1021,12 +1023,14 @@ def test_a_failed_jupyter_book_leaves_the_previous_site(project, capsys):
         "write_pages",
         "write_sources_bib",
         "validate",
+        "save_snapshot",
         "export",
         "write_figures",
         "write_vega_bundle",
         "jupyter-book",
     ]
     assert lines(capsys) == [
+        SNAPSHOT_LINE,
         PACKAGE_LINE,
         BUILDING,
         f"[analysis] build FAILED; {UNCHANGED}",
@@ -1039,7 +1043,8 @@ def test_a_figure_that_cannot_be_drawn_stops_the_build_before_any_notebook_runs(
     project.figures = 1
     assert cli.build() == 1
     assert [entry if isinstance(entry, str) else entry[0] for entry in project.log][-2:] == ["export", "write_figures"]
-    assert lines(capsys) == [PACKAGE_LINE, f"[analysis] build stopped before any notebook ran; {UNCHANGED}"]
+    stopped = f"[analysis] build stopped before any notebook ran; {UNCHANGED}"
+    assert lines(capsys) == [SNAPSHOT_LINE, PACKAGE_LINE, stopped]
     assert_previous_site(project)
 
 
@@ -1108,6 +1113,7 @@ def test_a_successful_build_replaces_the_site_and_writes_both_stamps(project, ca
         "write_pages",
         "write_sources_bib",
         ("validate",),
+        "save_snapshot",
         ("export", paths.package),
         ("write_figures",),
         ("write_vega_bundle",),
@@ -1115,6 +1121,7 @@ def test_a_successful_build_replaces_the_site_and_writes_both_stamps(project, ca
         ("make_pdf", paths.staged / "book.pdf"),
     ]
     assert lines(capsys) == [
+        SNAPSHOT_LINE,
         PACKAGE_LINE,
         "[analysis] data or analysis changed since the last build: clearing the notebook cache",
         BUILDING,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import coding, corpus, reader
+from analysis import coding, corpus, reader, results
 from analysis.paths import ROOT, SOURCES_METADATA
 
 
@@ -393,7 +393,7 @@ def test_document_html_marks_spans_by_dimension_names_codes_and_shows_errata(fak
 
 
 def test_document_page_shows_the_document_with_the_coding_and_codebook(fake_document, monkeypatch):
-    monkeypatch.setattr(coding, "load_annotations", lambda: FAKE_ANNOTATIONS)
+    monkeypatch.setattr(results, "annotations", lambda: FAKE_ANNOTATIONS)
     monkeypatch.setattr(coding, "codes", lambda: FAKE_CODES)
     assert reader.document_page("ZZ-2000").data == FAKE_HTML
 
