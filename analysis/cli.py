@@ -112,7 +112,7 @@ def build() -> int:
     write_vega_bundle()
     fingerprint = drop_stale_cache()
     shutil.rmtree(STAGING_DIR, ignore_errors=True)
-    cores = sphinx_build.workers()
+    cores = sphinx_build.cores()
     progress(f"building the book on {cores} core(s) (executes changed notebooks; strict: warnings are errors)")
     staged = STAGING_DIR / "html"
     result = subprocess.run(sphinx_build.command("html", staged, STAGING_DIR / "doctrees"), cwd=ROOT)

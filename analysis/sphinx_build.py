@@ -2,7 +2,7 @@
 
 Why not ``jupyter-book build``: its command line reads (and so executes) one page at a
 time, and gives every builder its own doctrees. Here Sphinx reads the pages on every core
-the machine gives this process (myst-nb executes a notebook as it reads it), and the PDF
+the machine gives this process, two readers per core (myst-nb executes a notebook as it reads it), and the PDF
 edition's one-page build is pointed at the doctrees the site's build has just read, so it
 reads and executes nothing again. The configuration is Jupyter Book's own, built from
 ``_config.yml`` and ``_toc.yml`` by ``jupyter_book.sphinx.build_sphinx``, as the command
@@ -25,9 +25,16 @@ def command(builder: str, output: Path, doctrees: Path) -> list[str]:
     return [sys.executable, "-m", "analysis.sphinx_build", builder, str(output), str(doctrees)]
 
 
-def workers() -> int:
-    """The cores this process may use: each reads pages and runs one notebook at a time."""
+def cores() -> int:
+    """The cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def workers() -> int:
+    """Page readers, each running one notebook at a time: two per core. Sphinx hands each
+    reader one fixed batch of pages, and with one reader per core the last batch ran
+    alone while the other cores waited."""
+    return 2 * cores()
 
 
 def build(builder: str, output: Path, doctrees: Path, root: Path = ROOT) -> int:
