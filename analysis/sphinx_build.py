@@ -12,12 +12,14 @@ line does it, with its strict flags ``-W -n --keep-going``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
 from analysis.paths import ROOT
 
 NOTEBOOK_CACHE = Path("_build", ".jupyter_cache")  # _config.yml's execute.cache, under the project
+ANSI_CODES = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # the colours of a kernel's traceback
 
 
 def command(builder: str, output: Path, doctrees: Path) -> list[str]:
@@ -60,6 +62,11 @@ def build(builder: str, output: Path, doctrees: Path, root: Path = ROOT) -> int:
     )
     if isinstance(result, Exception):
         print(f"[analysis] the {builder} build failed: {result}", file=sys.stderr)
+        # A page that failed in a reader's process reaches this one as Sphinx's parallel
+        # error, which prints only the page's name; the cell's own error is in its traceback.
+        if getattr(result, "traceback", None):
+            detail = ANSI_CODES.sub("", result.traceback)
+            print(f"[analysis] the failing page's error, as its reader saw it:\n{detail}", file=sys.stderr)
         return 1
     return result
 

@@ -153,7 +153,9 @@ def test_a_notebook_execution_error_fails_the_strict_build(site, tmp_path):
         env={**os.environ, "PYTHONPATH": str(tmp_path)},
     )
     assert result.returncode != 0
-    assert "boom" in result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "book/sources.md" in output, "the failing page is named"
+    assert "RuntimeError: boom" in output, "and so is its cell's error"
 
 
 def test_a_data_change_reaches_the_page_despite_a_warm_cache(site, tmp_path):
