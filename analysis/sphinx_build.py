@@ -64,9 +64,13 @@ def build(builder: str, output: Path, doctrees: Path, root: Path = ROOT) -> int:
         print(f"[analysis] the {builder} build failed: {result}", file=sys.stderr)
         # A page that failed in a reader's process reaches this one as Sphinx's parallel
         # error, which prints only the page's name; the cell's own error is in its traceback.
+        # It is also kept in the output's reports/, which CI uploads when a build fails.
         if getattr(result, "traceback", None):
             detail = ANSI_CODES.sub("", result.traceback)
-            print(f"[analysis] the failing page's error, as its reader saw it:\n{detail}", file=sys.stderr)
+            report = output / "reports" / "build-error.log"
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(detail, encoding="utf-8")
+            print(f"[analysis] the failing page's error, as its reader saw it ({report}):\n{detail}", file=sys.stderr)
         return 1
     return result
 

@@ -156,6 +156,8 @@ def test_a_notebook_execution_error_fails_the_strict_build(site, tmp_path):
     output = result.stdout + result.stderr
     assert "book/sources.md" in output, "the failing page is named"
     assert "RuntimeError: boom" in output, "and so is its cell's error"
+    report = tmp_path / "_build" / "html" / "reports" / "build-error.log"
+    assert "RuntimeError: boom" in report.read_text(encoding="utf-8"), "kept for CI to upload"
 
 
 def test_a_data_change_reaches_the_page_despite_a_warm_cache(site, tmp_path):

@@ -8,6 +8,7 @@ import re
 
 import yaml
 
+from analysis import cli
 from analysis.paths import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -61,7 +62,8 @@ def test_the_gate_runs_the_tests_on_every_pull_request_and_push_and_keeps_report
     (kept,) = [step for step in job["steps"] if step.get("if") == "failure()"]
     assert kept["uses"].startswith("actions/upload-artifact@")
     paths = kept["with"]["path"].split()
-    assert "_build/html/" in paths and any(p.endswith("/reports/") for p in paths)
+    reports = (cli.STAGING_DIR / "html" / "reports").relative_to(ROOT)  # where a failed build leaves them
+    assert f"{cli.SITE_DIR.relative_to(ROOT)}/" in paths and f"{reports.as_posix()}/" in paths
 
 
 def locked(path) -> dict[str, tuple[str, int]]:
