@@ -103,7 +103,7 @@ def test_every_page_has_a_description_and_no_script_blocks_the_first_paint(site)
         if page == "index.html":  # the redirect to the introduction
             continue
         head = text.split("</head>", 1)[0]
-        assert re.search(r'<meta name="description" content="[^"]{20,}"', head), page
+        assert re.search(r'<meta (?=[^>]*name="description")[^>]*content="[^"]{20,}"', head), page
         if page == "search.html":  # the search page loads its index up front, to search it
             continue
         blocking = re.findall(r"<script(?![^>]*\b(?:defer|async|type=))[^>]*\bsrc=[^>]*>", head)
@@ -115,24 +115,53 @@ def test_every_page_has_a_description_and_no_script_blocks_the_first_paint(site)
     assert (site / "_static" / "colour-mode.js").stat().st_size < 1_000
 
 
-def test_every_page_has_open_graph_tags_and_is_in_the_sitemap(site):
-    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    listed = re.findall(r"<loc>([^<]+)</loc>", sitemap)
-    assert sitemap.startswith('<?xml version="1.0" encoding="UTF-8"?>')
-    for page in toc_pages():
-        if page in ("index.html", "search.html"):  # the redirect, and a page no search engine needs
-            continue
-        assert page in listed, f"{page} is not in sitemap.xml"
+def open_graph(site: Path, page: str) -> dict[str, str]:
+    """A page's Open Graph tags, by property."""
+    head = (site / page).read_text(encoding="utf-8").split("</head>", 1)[0]
+    return {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<meta property="(og:[a-z_]+)" content="([^"]*)"', head)
+    }
+
+
+def book_pages() -> list[str]:
+    """The pages made from the book's documents (not the redirect, the index or the search page)."""
+    return [page for page in toc_pages() if page not in ("index.html", "search.html", "genindex.html")]
+
+
+def test_every_page_has_open_graph_tags_and_no_address_is_invented(site):
+    """The local build does not know where the book will be published: no sitemap, whose
+    addresses must be absolute, and og:url is the page's address within the site."""
+    assert not (site / "sitemap.xml").exists()
+    for page in book_pages():
+        tags = open_graph(site, page)
         head = (site / page).read_text(encoding="utf-8").split("</head>", 1)[0]
         title = html.unescape(re.search(r"<title>(.*?)</title>", head, flags=re.S).group(1)).split(" — ")[0].strip()
-        for tag in ("og:title", "og:description", "og:type", "og:site_name"):
-            assert re.search(rf'<meta property="{tag}" content="[^"]+"', head), f"{page}: no {tag}"
-        assert f'<meta property="og:title" content="{html.escape(title, quote=True)}"' in head, page
-        base = os.environ.get("BOOK_BASE_URL", "")
-        if base:  # the deployment knows the published address
-            assert f'<meta property="og:url" content="{base.rstrip("/")}/{page}"' in head, page
-        else:
-            assert "og:url" not in head, "no address is invented while the published base URL is unknown"
+        assert tags["og:title"] == title, page
+        assert len(tags["og:description"]) >= 20 and tags["og:site_name"] and tags["og:type"] == "website", page
+        assert tags["og:url"] == page, page
+
+
+def test_with_the_published_address_the_sitemap_lists_every_page_and_og_url_is_absolute(site, tmp_path):
+    """What the deployment builds (publish.yml passes BOOK_BASE_URL): the site's own doctrees
+    written again, knowing its address."""
+    base = "https://books.example.org/policing-drugs/"  # a reserved example domain, never published
+    doctrees = shutil.copytree(ROOT / "_build" / "staging" / "doctrees", tmp_path / "doctrees")
+    result = subprocess.run(
+        sphinx_build.command("html", tmp_path / "html", doctrees),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BOOK_BASE_URL": base},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    sitemap = (tmp_path / "html" / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.startswith("<?xml version='1.0' encoding='utf-8'?>")
+    listed = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert listed == sorted(listed), "the same book gives the same sitemap"
+    for page in book_pages():
+        assert base + page in listed, f"{page} is not in sitemap.xml"
+        assert open_graph(tmp_path / "html", page)["og:url"] == base + page
 
 
 def test_a_notebook_execution_error_fails_the_strict_build(site, tmp_path):
@@ -250,3 +279,19 @@ def test_the_publishing_workflow_calls_only_make_targets_that_exist():
     called = {target for run in runs for target in re.findall(r"\bmake\s+([\w-]+)", run)}
     targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M))
     assert called and called <= targets, called - targets
+
+
+def test_the_site_extension_uses_only_public_sphinx_modules_and_overrides_whole_theme_blocks():
+    """A theme or Sphinx upgrade should break loudly, not silently: no import of a private
+    module (a name part starting with "_"), and templates that replace whole blocks
+    rather than filter the theme's rendered text line by line."""
+    import ast
+
+    tree = ast.parse((ROOT / "book" / "_ext" / "offline_site.py").read_text(encoding="utf-8"))
+    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    imported += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
+    private = [name for name in imported if any(part.startswith("_") for part in name.split("."))]
+    assert not private, private
+    for template in (ROOT / "book" / "_templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert ".split(" not in text and "super()" not in text, f"{template.name} filters the theme's output"

@@ -68,8 +68,8 @@ def test_the_gate_runs_the_tests_on_every_pull_request_and_push_and_keeps_report
 
 def locked(path) -> dict[str, tuple[str, int]]:
     """A pip-tools lock: each package's pinned version and how many hashes it lists."""
-    text = path.read_text(encoding="utf-8")
-    entries = re.split(r"\n(?=[A-Za-z0-9])", text[text.index("\n\n") :].strip())
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#")]
+    entries = re.split(r"\n(?=[A-Za-z0-9])", "\n".join(line for line in lines if line.strip()))
     found = {}
     for entry in entries:
         name, version = re.match(r"([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==(\S+)", entry).groups()

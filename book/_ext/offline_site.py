@@ -9,14 +9,19 @@
   from the site's own files, none inline, no eval. The theme's inline scripts are files
   (see book/_templates), sphinx-thebe's page nodes are dropped, and an extension's
   inline script is left out with a warning, which fails the strict build.
-- Every script file is deferred, so no script blocks the first paint, and the
-  extensions Jupyter Book always loads (sphinx-design, togglebutton, copybutton)
-  keep their assets only on pages that use them.
-- Each page gets a ``<meta name="description">`` from its first paragraph, and Open
-  Graph tags (title, description, type, site name) for link previews; the build
-  writes ``sitemap.xml``. Absolute addresses need the published base URL, which only
-  the deployment knows: it passes ``BOOK_BASE_URL``; without it the sitemap lists
-  site-relative addresses and no ``og:url`` is written (none is invented).
+- Every script file is deferred (``loading_method="defer"``), so no script blocks the
+  first paint, and the extensions Jupyter Book always loads (sphinx-design,
+  togglebutton, copybutton) keep their assets only on pages that use them. The theme's
+  own script is one of these files (book/_templates/layout.html leaves it out of the
+  blocks it overrides), so Sphinx versions it like the others.
+- The published address: sphinxext-opengraph writes each page's description and Open
+  Graph tags, and sphinx-sitemap writes ``sitemap.xml`` (see _config.yml). Absolute
+  addresses need the published base URL, which only the deployment knows: it passes
+  ``BOOK_BASE_URL``. Without it no sitemap is written (its addresses must be absolute)
+  and ``og:url`` is the page's site-relative address: none is invented. The sitemap is
+  sorted, as the parallel writers finish in any order. Sphinx's own pages (the index
+  and the search page) have no document for the extension to describe; they get a
+  description here.
 - The book's title is CITATION.cff's, whose count of sources ``validate`` checks
   against sources.yaml: it becomes the site's title and the ``{{ book_title }}``
   substitution the introduction's heading uses. Pages with quotes to paste get
@@ -39,6 +44,7 @@ import html
 import os
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
@@ -47,6 +53,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 DESCRIPTION_LENGTH = 160  # what search engines show
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SPHINX_PAGES = {"genindex": "Index", "search": "Search"}  # pages Sphinx makes, by their <title>
 # Every page's Content-Security-Policy, as a <meta> (a static host may add none): scripts
 # and styles only from the site's own files, never inline or eval'd (charts.js turns off
@@ -118,10 +125,10 @@ def _add_script(app, pagename: str, filename: str, priority: int, deferred: bool
             return
         logger.warning(f"inline script left out (the Content-Security-Policy forbids it): {body}", location=pagename)
         return
-    if deferred and "async" not in attributes:
-        attributes.setdefault("defer", "defer")
+    loading = "defer" if deferred and "async" not in attributes else None
     static = "://" not in filename and filename.startswith("_static/")
-    app.add_js_file(filename.removeprefix("_static/") if static else filename, priority=priority, **attributes)
+    name = filename.removeprefix("_static/") if static else filename
+    app.add_js_file(name, priority=priority, loading_method=loading, **attributes)
 
 
 def _description(doctree) -> str:
@@ -134,6 +141,16 @@ def _description(doctree) -> str:
     if len(text) > DESCRIPTION_LENGTH:
         text = text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0] + "…"
     return text
+
+
+def _describe(app, doctree):
+    """The page's description, as its ``<meta name="description">`` (a docutils meta node,
+    what the meta directive makes) and its ``og:description`` (a page field, which
+    sphinxext-opengraph takes instead of the text it gathers itself, which runs words
+    into the links beside them: "the codebook( Enfor...")."""
+    description = _description(doctree)
+    doctree.insert(0, nodes.meta("", name="description", content=description))
+    app.env.metadata[app.env.docname]["og:description"] = html.escape(description, quote=False)
 
 
 def _lighten_page(app, pagename, templatename, context, doctree):
@@ -161,15 +178,12 @@ def _lighten_page(app, pagename, templatename, context, doctree):
     context["metatags"] = f'\n<meta http-equiv="Content-Security-Policy" content="{CSP}" />' + context.get(
         "metatags", ""
     )
-    if doctree is not None:
-        description = _description(doctree)
-    else:  # pages Sphinx makes itself: the index and the search page
+    if doctree is None:  # pages Sphinx makes itself (the index, the search page): no document to describe
         what = {"genindex": "The index", "search": "Search"}.get(pagename, pagename)
         context["title"] = context.get("title") or SPHINX_PAGES.get(pagename, "")
-        description = (
-            f"{what} of the book {context.get('docstitle', '')}, which compares sources on drug law enforcement."
-        )
-    context["metatags"] = context.get("metatags", "") + _meta_tags(app, pagename, context, description)
+        book = context.get("docstitle", "")
+        description = f"{what} of the book {book}, which compares sources on drug law enforcement."
+        context["metatags"] += f'\n<meta name="description" content="{html.escape(description, quote=True)}" />'
     if doctree is not None and pagename.startswith("book/") and pagename != "book/appendix/cite":
         context["body"] = body + _cite_this(app, pagename, context)
 
@@ -219,38 +233,31 @@ def _cite_figures(app, doctree, docname):
 
 
 def _base_url(app) -> str:
-    base = os.environ.get("BOOK_BASE_URL") or app.config.html_baseurl or ""
-    return base if not base or base.endswith("/") else base + "/"
+    return app.config.html_baseurl
 
 
-def _meta_tags(app, pagename: str, context: dict, description: str) -> str:
-    """Description and Open Graph tags (og:url only where the published base URL is known)."""
-    site = context.get("docstitle", "")
-    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", "") or site))
-    tags = [
-        ("name", "description", description),
-        ("property", "og:title", title),
-        ("property", "og:description", description),
-        ("property", "og:type", "website" if pagename == app.config.root_doc else "article"),
-        ("property", "og:site_name", site),
-    ]
-    if _base_url(app):
-        tags.append(("property", "og:url", _base_url(app) + app.builder.get_target_uri(pagename)))
-    return "".join(
-        f'\n<meta {kind}="{name}" content="{html.escape(value, quote=True)}" />' for kind, name, value in tags if value
-    )
+def _published_address(app, config):
+    """The deployment's BOOK_BASE_URL (or html_baseurl) for the sitemap, og:url and the
+    "cite this" lines; without one, sphinx-sitemap's warning that it writes no sitemap
+    is expected, not an error of the strict build."""
+    base = os.environ.get("BOOK_BASE_URL") or config.html_baseurl or ""
+    base = base if not base or base.endswith("/") else base + "/"
+    config.html_baseurl = config.ogp_site_url = base
+    if not base:
+        config.suppress_warnings = [*config.suppress_warnings, "sitemap.configuration"]
 
 
-def _write_sitemap(app, exception):
-    """sitemap.xml: every page the build wrote, in a stable order."""
-    if exception is not None or app.builder.name != "html":
+def _sort_sitemap(app, exception):
+    """sphinx-sitemap lists pages as the parallel writers finish them: sort by address,
+    so the same book gives the same file."""
+    sitemap = Path(app.outdir, app.config.sitemap_filename)
+    if exception is not None or not sitemap.exists():
         return
-    pages = sorted(app.env.found_docs | {"genindex"})
-    entries = "".join(
-        f"  <url><loc>{html.escape(_base_url(app) + app.builder.get_target_uri(page))}</loc></url>\n" for page in pages
-    )
-    text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n'
-    Path(app.outdir, "sitemap.xml").write_text(text, encoding="utf-8")
+    tree = ElementTree.parse(sitemap)
+    urls = tree.getroot()
+    urls[:] = sorted(urls, key=lambda url: url.findtext(f"{{{SITEMAP_NS}}}loc"))
+    ElementTree.register_namespace("", SITEMAP_NS)
+    tree.write(sitemap, xml_declaration=True, encoding="utf-8", method="xml")
 
 
 def _title_from_citation(app, config):
@@ -272,7 +279,11 @@ def setup(app):
     app.add_css_file("book.css")
     app.connect("config-inited", _title_from_citation)
     app.connect("html-page-context", _lighten_page, priority=900)  # after the themes add their scripts
-    app.connect("build-finished", _write_sitemap)
+    app.connect("config-inited", _published_address)
+    app.connect("doctree-read", _describe, priority=900)  # after Sphinx collects the page's fields
+    app.connect("build-finished", _sort_sitemap, priority=900)  # after sphinx-sitemap writes it (500)
+    # The theme's script, left out of layout.html's blocks, as a deferred file like the others.
+    app.add_js_file("scripts/pydata-sphinx-theme.js", priority=800, loading_method="defer")
     app.connect("doctree-resolved", _cite_figures)
     app.connect("doctree-resolved", _drop_thebe_nodes, priority=900)  # after sphinx-thebe's (500)
     app.add_enumerable_node(table_figure, "table", html=(_visit_table_figure, _depart_table_figure))
