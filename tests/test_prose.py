@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -115,3 +117,21 @@ def test_a_producer_runs_once_per_page(monkeypatch):
     assert prose.Part(producer, "a")(made) == 1
     assert prose.Part(producer, "b", "c")(made) == 2
     assert len(calls) == 1
+
+
+def test_a_kernel_imports_the_analysis_without_building_jsonschemas_iri_grammar():
+    """The speed-up of analysis/__init__.py, in a fresh process like a page's kernel: the
+    chart and glue code import (Altair, myst-nb, so jsonschema), a notebook still
+    validates, the data's schemas still reject bad input, and the optional grammar was skipped."""
+    code = (
+        "import sys\n"
+        "from analysis import datafiles, exhibits, prose\n"
+        "import nbformat\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "import jsonschema\n"
+        "errors = list(jsonschema.Draft202012Validator({'type': 'integer'}).iter_errors('x'))\n"
+        "print(len(errors), repr(sys.modules['rfc3987_syntax']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1 None"
