@@ -6,7 +6,7 @@ it exits non-zero when any check fails.
 
 ``build`` is what ``make book`` runs. When nothing it reads has changed since the
 last successful build it stops at once. Otherwise it computes the derived tables once
-for every page's kernel (results.save_snapshot), writes the site's own copy of
+for every page's kernel (results.save_derived), writes the site's own copy of
 Vega, drops the notebook cache when any input under data/ or analysis/ changed
 (jupyter-cache keys on code cells only), writes the generated reader pages and
 bibliography, the data package and each figure as SVG and PNG for download, and
@@ -101,7 +101,7 @@ def build() -> int:
     from analysis import export as package
     from analysis import results
 
-    results.save_snapshot()  # the derived tables, computed once here for every page's kernel
+    results.save_derived()  # the derived tables, computed once here for every page's kernel
     progress("saved the derived tables for the pages' kernels (_build/derived)")
     shutil.rmtree(PACKAGE_DIR, ignore_errors=True)
     package.export(PACKAGE_DIR)

@@ -19,8 +19,8 @@ import yaml
 
 from analysis import corpus
 from analysis.datafiles import DataError, Problem, check_table, locate, read_checked_yaml, read_rows, table_schema
+from analysis.derived import once
 from analysis.paths import CODING_DIR
-from analysis.snapshot import once
 
 CODEBOOK = CODING_DIR / "codebook.yaml"
 ANNOTATIONS = CODING_DIR / "annotations.csv"

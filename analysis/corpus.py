@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from analysis.datafiles import Problem, locate, read_checked_yaml
+from analysis.derived import once
 from analysis.paths import SOURCES_DIR, SOURCES_METADATA
-from analysis.snapshot import once
 
 # A sentence may end in these characters (before any closing quote or bracket).
 TERMINAL = ".?!"

@@ -17,8 +17,8 @@ import pandas as pd
 import yaml
 
 from analysis.datafiles import DataError, Problem, locate, read_checked_yaml
+from analysis.derived import once
 from analysis.paths import CODING_DIR
-from analysis.snapshot import once
 
 RUBRICS = CODING_DIR / "rubrics.yaml"
 

@@ -1,5 +1,5 @@
 """Every derived table the findings rest on, computed once from the validated data
-(once per build: see analysis/snapshot.py). Chapters, exhibits, the prose and the data
+(once per build: see analysis/derived.py). Chapters, exhibits, the prose and the data
 package all read from here, so a figure, its CSV and the sentence that quotes it cannot
 disagree."""
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import coding, corpus, indices, review, salience, snapshot, synthesis, threats
-from analysis.snapshot import once
+from analysis import coding, corpus, derived, indices, review, salience, synthesis, threats
+from analysis.derived import once
 
 # The one precision of every published number (data package, chart data, tables, prose):
 # at most four decimal places, rounded here, where the derived tables are made, so that
@@ -51,7 +51,7 @@ def reader_url(document_id: str, sentence_id: str | None = None, from_evidence: 
     return ("../" if from_evidence else "") + f"reader/{document_id}.html{anchor}"
 
 
-def save_snapshot() -> None:
+def save_derived() -> None:
     """Compute every derived table now, and save them for the pages' kernels."""
     for table in (sources, codes, annotations, quotes, items, document_words, salience_table, item_table):
         table()
@@ -63,7 +63,7 @@ def save_snapshot() -> None:
         sensitivity(index_id)
     for table in (topic_table, topic_bootstrap, convergence, similarity):
         table()
-    snapshot.save()
+    derived.save()
 
 
 @once

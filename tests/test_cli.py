@@ -966,7 +966,7 @@ def project(tree, monkeypatch):
         return state.pdf
 
     monkeypatch.setattr(package, "export", export)
-    monkeypatch.setattr(results, "save_snapshot", lambda: log.append("save_snapshot"))
+    monkeypatch.setattr(results, "save_derived", lambda: log.append("save_derived"))
     monkeypatch.setattr(cli.subprocess, "run", run)
     monkeypatch.setattr(cli, "make_pdf", make_pdf)
     return state
@@ -1023,7 +1023,7 @@ def test_a_failed_jupyter_book_leaves_the_previous_site(project, capsys):
         "write_pages",
         "write_sources_bib",
         "validate",
-        "save_snapshot",
+        "save_derived",
         "export",
         "write_figures",
         "write_vega_bundle",
@@ -1113,7 +1113,7 @@ def test_a_successful_build_replaces_the_site_and_writes_both_stamps(project, ca
         "write_pages",
         "write_sources_bib",
         ("validate",),
-        "save_snapshot",
+        "save_derived",
         ("export", paths.package),
         ("write_figures",),
         ("write_vega_bundle",),

@@ -4,8 +4,9 @@ Each page of the book is a notebook run in its own kernel, so each would read, v
 and compute everything again. Instead the build computes every table once, after the
 data checks passed, and saves them (:func:`save`) under a hash of every file in data/
 and analysis/. A function marked :func:`once` looks there first: a kernel whose
-inputs differ finds no snapshot under their hash and computes the table itself, so a
-snapshot is never stale. Within one process each table is computed at most once.
+inputs differ finds no saved tables under their hash and computes the table itself, so
+saved tables are never stale. (Not to be confused with an edition's findings, which
+``python -m analysis snapshot`` keeps in data/editions/.) Within one process each table is computed at most once.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import pickle
 
 from analysis.paths import ROOT
 
-SNAPSHOT_DIR = ROOT / "_build" / "derived"
+DERIVED_DIR = ROOT / "_build" / "derived"
 _TABLES: dict[tuple, object] = {}  # (module.function, its arguments) -> the table
-_state = {"adopt": True}  # whether this process may still take the build's snapshot
+_state = {"adopt": True}  # whether this process may still take the build's saved tables
 
 
 def once(function):
-    """Compute ``function``'s table once per process, or take it from the build's snapshot."""
+    """Compute ``function``'s table once per process, or take it from the build's saved tables."""
     signature = inspect.signature(function)
     name = f"{function.__module__}.{function.__qualname__}"
 
@@ -42,16 +43,16 @@ def once(function):
 
 
 def clear() -> None:
-    """Forget every table (the data changed under this process); take no snapshot after it."""
+    """Forget every table (the data changed under this process); take no saved tables after it."""
     _TABLES.clear()
     _state["adopt"] = False
 
 
 def path():
-    """Where the snapshot of the current inputs is (or would be)."""
+    """Where the saved tables of the current inputs are (or would be)."""
     from analysis.cli import inputs_fingerprint  # what the notebook cache is keyed on too
 
-    return SNAPSHOT_DIR / f"{inputs_fingerprint()}.pickle"
+    return DERIVED_DIR / f"{inputs_fingerprint()}.pickle"
 
 
 def _adopt() -> None:
@@ -63,11 +64,11 @@ def _adopt() -> None:
 
 
 def save() -> None:
-    """Save every table this process has computed, replacing older snapshots."""
+    """Save every table this process has computed, replacing those of older inputs."""
     target = path()
     target.parent.mkdir(parents=True, exist_ok=True)
     for old in target.parent.glob("*.pickle"):
         old.unlink()
     partial = target.with_suffix(".partial")
     partial.write_bytes(pickle.dumps(dict(_TABLES), protocol=pickle.HIGHEST_PROTOCOL))
-    partial.replace(target)  # a kernel reads a whole snapshot or none
+    partial.replace(target)  # a kernel reads a whole file or none

@@ -1,5 +1,5 @@
 """The derived tables are computed once per build and handed to the pages' kernels
-(analysis/snapshot.py): taken only when computed from the very same inputs."""
+(analysis/derived.py): taken only when computed from the very same inputs."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import sys
 
 import pytest
 
-from analysis import cli, results, snapshot
+from analysis import cli, derived, results
 from analysis.paths import ROOT
 
 
 @pytest.fixture
 def fresh(tmp_path, monkeypatch):
     """An empty table store in a project of its own, as a new process would start."""
-    monkeypatch.setattr(snapshot, "_TABLES", {})
-    monkeypatch.setattr(snapshot, "_state", {"adopt": True})
-    monkeypatch.setattr(snapshot, "SNAPSHOT_DIR", tmp_path / "_build" / "derived")
+    monkeypatch.setattr(derived, "_TABLES", {})
+    monkeypatch.setattr(derived, "_state", {"adopt": True})
+    monkeypatch.setattr(derived, "DERIVED_DIR", tmp_path / "_build" / "derived")
     monkeypatch.setattr(cli, "ROOT", tmp_path)
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "rows.csv").write_text("a,1\n")
@@ -27,7 +27,7 @@ def fresh(tmp_path, monkeypatch):
 def counted_table():
     calls = []
 
-    @snapshot.once
+    @derived.once
     def table(unit: str = "code"):
         calls.append(unit)
         return {"unit": unit, "rows": [1, 2, 3]}
@@ -36,8 +36,8 @@ def counted_table():
 
 
 def new_process(monkeypatch):
-    monkeypatch.setattr(snapshot, "_TABLES", {})
-    monkeypatch.setattr(snapshot, "_state", {"adopt": True})
+    monkeypatch.setattr(derived, "_TABLES", {})
+    monkeypatch.setattr(derived, "_state", {"adopt": True})
 
 
 def test_a_table_is_computed_once_per_process_whatever_the_spelling_of_its_arguments(fresh):
@@ -50,38 +50,38 @@ def test_a_table_is_computed_once_per_process_whatever_the_spelling_of_its_argum
 def test_a_new_process_takes_the_saved_tables_instead_of_computing_them(fresh, monkeypatch):
     table, calls = counted_table()
     table("item")
-    snapshot.save()
-    assert [p.name for p in snapshot.SNAPSHOT_DIR.iterdir()] == [f"{cli.inputs_fingerprint()}.pickle"]
+    derived.save()
+    assert [p.name for p in derived.DERIVED_DIR.iterdir()] == [f"{cli.inputs_fingerprint()}.pickle"]
     new_process(monkeypatch)
     assert table("item") == {"unit": "item", "rows": [1, 2, 3]}
     assert calls == ["item"]
-    assert table("code")["unit"] == "code"  # not in the snapshot: computed
+    assert table("code")["unit"] == "code"  # not among the saved tables: computed
     assert calls == ["item", "code"]
 
 
-def test_a_snapshot_of_other_inputs_is_never_taken(fresh, monkeypatch):
+def test_tables_saved_from_other_inputs_are_never_taken(fresh, monkeypatch):
     table, calls = counted_table()
     table()
-    snapshot.save()
+    derived.save()
     (fresh / "data" / "rows.csv").write_text("a,2\n")  # one value changed after the build
     new_process(monkeypatch)
     table()
     assert calls == ["code", "code"]
 
 
-def test_saving_replaces_the_snapshot_of_older_inputs(fresh, monkeypatch):
+def test_saving_replaces_the_tables_of_older_inputs(fresh, monkeypatch):
     table, _ = counted_table()
     table()
-    snapshot.save()
+    derived.save()
     (fresh / "data" / "rows.csv").write_text("a,2\n")
-    snapshot.save()
-    assert [p.name for p in snapshot.SNAPSHOT_DIR.iterdir()] == [f"{cli.inputs_fingerprint()}.pickle"]
+    derived.save()
+    assert [p.name for p in derived.DERIVED_DIR.iterdir()] == [f"{cli.inputs_fingerprint()}.pickle"]
 
 
-def test_after_a_clear_the_tables_are_computed_again_and_no_snapshot_is_taken(fresh, monkeypatch):
+def test_after_a_clear_the_tables_are_computed_again_and_none_are_taken(fresh, monkeypatch):
     table, calls = counted_table()
     table()
-    snapshot.save()
+    derived.save()
     new_process(monkeypatch)
     table.cache_clear()
     table()
