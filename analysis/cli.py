@@ -251,7 +251,7 @@ def add_source(args: argparse.Namespace) -> int:
     """Add a document as data, then list its sentences with the keyword coder's
     candidate codes: the reading list for coding it."""
     from analysis import add_source as adding
-    from analysis import coding, corpus, measures
+    from analysis import coding, corpus, derived, measures
 
     fields = {k: v for k, v in vars(args).items() if k not in ("command", "file", "document_id")}
     problems = adding.add_source(args.file, args.document_id, **fields)
@@ -260,8 +260,7 @@ def add_source(args: argparse.Namespace) -> int:
     if problems:
         progress("nothing was written")
         return 1
-    corpus.load_metadata.cache_clear()
-    corpus._load_documents.cache_clear()
+    derived.clear()  # the corpus changed under this process: load it again
     document = corpus.load_document(args.document_id)
     progress(f"added {args.document_id}: data/sources/{document.path.name} and its entry in sources.yaml")
     candidates = measures.keyword_coding(coding.codes())

@@ -1,6 +1,6 @@
 """Per-module figures of the last `make mutate` run: how many planted bugs the fast tests kill.
 
-mutmut prints one total for the whole package; the target (at least 80% killed) is per
+mutmut prints one total for the whole package; the target (at least 85% killed) is per
 module, so this reads mutmut's own records (mutants/analysis/*.py.meta) and prints a
 table. A mutant with no test that reaches it counts as not killed; one whose tests run
 out of time (mutmut's CPU limit, many times their normal time) counts as killed, as in
@@ -18,9 +18,22 @@ from mutmut.stats import status_by_exit_code
 from analysis.paths import ROOT
 
 META_DIR = ROOT / "mutants" / "analysis"
-TARGET = 0.80
-# The modules the target applies to (issue 8); the others are reported too.
-TARGET_MODULES = ("corpus", "coding", "measures", "export", "charts", "reader", "cli")
+TARGET = 0.85
+# The modules the target applies to (issue 17: the comparison, the citation and adding
+# a source); every other module of analysis/ is reported too.
+TARGET_MODULES = (
+    "salience",
+    "indices",
+    "threats",
+    "synthesis",
+    "results",
+    "findings",
+    "exhibits",
+    "tables",
+    "evidence",
+    "citation",
+    "add_source",
+)
 KILLED = ("killed", "timeout", "caught by type check")
 COLUMNS = ("mutants", "killed", "timeout", "survived", "no tests", "other", "killed %")
 

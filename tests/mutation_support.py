@@ -3,10 +3,9 @@
 mutmut runs each mutant's tests in a process forked from its own, which has already run
 the whole suite once. Two things follow:
 
-- the cached loaders already hold results computed without the mutant, so the mutated
-  module's own caches are emptied (other modules' are kept: a mutant reaches the tables
-  cached from it only where a test calls the code again, so the kill figures are a lower
-  bound);
+- the derived tables (analysis/derived.py) were computed without the mutant, so all of
+  them are dropped, and the build's saved ones are not taken: each mutant's tests
+  compute every table they read with the mutant in place;
 - vl-convert hangs in a forked process (its threads do not survive a fork), so charts
   are drawn by a small server process started before the forks: a chart the suite has
   already drawn is reused, any other is sent to the server.
@@ -14,7 +13,6 @@ the whole suite once. Two things follow:
 
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
 import subprocess
@@ -53,10 +51,9 @@ def prepare(mutant: str) -> None:
     """Set up this process for ``MUTANT_UNDER_TEST=mutant`` ("stats" and the like in
     mutmut's own process, a mutant's name in a forked one)."""
     if "__mutmut_" in mutant:
-        module = importlib.import_module(mutant.rpartition(".")[0])
-        for value in vars(module).values():
-            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == module.__name__:
-                value.cache_clear()
+        from analysis import derived
+
+        derived.clear()
     _draw_charts_safely()
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import citation, cli, coding, corpus, editions, indices, measures, pdf, reader, results, review
+from analysis import citation, cli, coding, corpus, derived, editions, indices, measures, pdf, reader, results, review
 from analysis import export as package
 from analysis.datafiles import read_rows
 from analysis.paths import CODING_DIR, ROOT, SOURCES_METADATA
@@ -646,11 +646,9 @@ NEW_TEXT = "# Zed drugs review\n\nPolice hand out naloxone to people who use opi
 
 @pytest.fixture
 def fresh_corpus_caches():
-    corpus.load_metadata.cache_clear()
-    corpus._load_documents.cache_clear()
+    derived.clear()
     yield
-    corpus.load_metadata.cache_clear()
-    corpus._load_documents.cache_clear()
+    derived.clear()
 
 
 def test_add_source_lists_the_new_document_with_candidates(monkeypatch, capsys, tmp_path, fresh_corpus_caches):

@@ -119,6 +119,7 @@ def test_a_producer_runs_once_per_page(monkeypatch):
     assert len(calls) == 1
 
 
+@pytest.mark.subprocess
 def test_a_kernel_imports_the_analysis_without_building_jsonschemas_iri_grammar():
     """The speed-up of analysis/__init__.py, in a fresh process like a page's kernel: the
     chart and glue code import (Altair, myst-nb, so jsonschema), a notebook still

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from analysis import corpus
+from analysis import corpus, derived
 from analysis.datafiles import Problem
 from analysis.paths import ROOT, SCHEMAS_DIR, SOURCES_DIR, SOURCES_METADATA
 
@@ -259,12 +259,10 @@ def small_corpus(tmp_path, monkeypatch):
         path, _ = write_corpus(tmp_path, documents)
         monkeypatch.setattr(corpus, "SOURCES_METADATA", path)
         monkeypatch.setattr(corpus, "SOURCES_DIR", tmp_path)
-        corpus.load_metadata.cache_clear()
-        corpus._load_documents.cache_clear()
+        derived.clear()
 
     yield use
-    corpus.load_metadata.cache_clear()
-    corpus._load_documents.cache_clear()
+    derived.clear()
 
 
 def test_documents_frame_gives_the_metadata_and_the_counts_measured_on_each_text(small_corpus):
