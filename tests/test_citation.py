@@ -114,3 +114,118 @@ def test_the_cite_page_tells_an_edition_from_the_latest_version(site):
     assert f"such as version {entry['version']} ." in text or f"such as version {entry['version']}." in text
     assert "In a briefing, cite the edition" in text
     assert "The latest version is this website" in text
+
+
+# A hand-made CITATION.cff entry: two authors, one a group, one a person.
+ENTRY = {
+    "title": "Policing drugs: four sources compared",
+    "authors": [{"name": "The project contributors"}, {"family-names": "Doe", "given-names": "Jane"}],
+    "version": "2.1.0",
+    "date-released": "2027-03-04",
+}
+
+
+def test_every_form_of_the_books_citation_worked_out_by_hand():
+    assert citation.authors(ENTRY) == ["The project contributors", "Doe, Jane"]
+    assert citation.bibtex(ENTRY) == (
+        "@misc{policing_drugs,\n"
+        "  title = {Policing drugs: four sources compared},\n"
+        "  author = {{The project contributors} and Doe, Jane},\n"
+        "  year = {2027},\n"
+        "  version = {2.1.0},\n"
+        "  note = {Version 2.1.0, released 2027-03-04}\n"
+        "}"
+    )
+    assert citation.apa(ENTRY) == (
+        "The project contributors, Doe, Jane. (2027). Policing drugs: four sources compared (Version 2.1.0) [Data set]."
+    )
+    assert citation.short(ENTRY) == "Policing drugs: four sources compared, version 2.1.0 (2027)"
+    assert citation.cite_line("Emerging threats", "book/threats.html", ENTRY) == (
+        "The project contributors, Doe, Jane (2027). “Emerging threats”. "
+        "In Policing drugs: four sources compared, version 2.1.0, book/threats.html."
+    )
+    forms = citation.forms_html({**ENTRY, "title": "Drugs & <law>"})
+    assert "title = {Drugs &amp; &lt;law&gt;}" in forms and "Drugs &amp; &lt;law&gt; (Version 2.1.0)" in forms
+    assert "<law>" not in forms
+
+
+def test_the_titles_count_of_sources_follows_the_data():
+    assert citation.titled_for(ENTRY["title"], 5) == "Policing drugs: five sources compared"
+    assert citation.titled_for(ENTRY["title"], 1) == "Policing drugs: one source compared"
+    assert citation.titled_for("four sources, then two sources", 3) == "three sources, then two sources"
+
+
+def test_retitle_rewrites_the_title_line_only_and_skips_a_missing_file(tmp_path):
+    path = tmp_path / "CITATION.cff"
+    text = '# its four sources\ntitle: "Policing drugs: four sources compared"\nabstract: four sources\n'
+    path.write_text(text, encoding="utf-8")
+    citation.retitle(6, path)
+    assert path.read_text(encoding="utf-8") == text.replace("Policing drugs: four", "Policing drugs: six")
+    citation.retitle(6, tmp_path / "missing.cff")
+    assert not (tmp_path / "missing.cff").exists()
+
+
+def test_each_documents_bibtex_entry_worked_out_by_hand(monkeypatch, tmp_path):
+    documents = [
+        {
+            "id": "XX-2021",
+            "title": "Review #3: 50% & more",
+            "publisher": "A Body",
+            "kind": "review",
+            "event": "not stated",
+            "date": "2021-12",
+            "date_status": "inferred",
+            "date_basis": "Its figures end in 2021.",
+        },
+        {
+            "id": "XX-2019a",
+            "title": "Notes",
+            "publisher": "B",
+            "kind": "event notes",
+            "event": "Side event, Vienna",
+            "date": "2019-01-15",
+            "date_status": "stated",
+            "date_basis": "Dated on its cover.",
+        },
+        {
+            "id": "XX-2019b",
+            "title": "Summary",
+            "publisher": "C",
+            "kind": "summary",
+            "event": "not stated",
+            "date": "2019",
+            "date_status": "stated",
+            "date_basis": "Dated on its cover.",
+        },
+    ]
+    monkeypatch.setattr(
+        corpus, "load_metadata", lambda: {"sources": [{"documents": documents[:2]}, {"documents": documents[2:]}]}
+    )
+    expected = (
+        "@misc{XX-2021,\n"
+        "  title = {{Review \\#3: 50\\% \\& more}},\n"
+        "  author = {{A Body}},\n"
+        "  year = {2021},\n"
+        "  month = dec,\n"
+        "  note = {Review. Date inferred: Its figures end in 2021.}\n"
+        "}\n\n"
+        "@misc{XX-2019a,\n"
+        "  title = {{Notes}},\n"
+        "  author = {{B}},\n"
+        "  year = {2019},\n"
+        "  month = jan,\n"
+        "  note = {Event notes. Side event, Vienna}\n"
+        "}\n\n"
+        "@misc{XX-2019b,\n"
+        "  title = {{Summary}},\n"
+        "  author = {{C}},\n"
+        "  year = {2019},\n"
+        "  note = {Summary}\n"
+        "}\n"
+    )
+    assert citation.sources_bibtex() == expected
+    target = tmp_path / "extra" / "sources.bib"
+    assert citation.write_sources_bib(target) == target and target.read_text(encoding="utf-8") == expected
+    written = target.stat().st_mtime_ns
+    citation.write_sources_bib(target)
+    assert target.stat().st_mtime_ns == written, "an unchanged file is not written again"
