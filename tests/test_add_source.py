@@ -14,11 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import exhibits
+from analysis import add_source, citation, exhibits
 from tests.conftest import METHOD_TABLES, copy_project
-
-pytestmark = pytest.mark.subprocess
-
 
 NEW_TEXT = """# Regional drugs review 2025
 
@@ -122,6 +119,7 @@ def add_and_code(project: Path, tmp_path: Path) -> None:
             append_rows(project / CURRENT_ROUND / name, coded)
 
 
+@pytest.mark.subprocess
 def test_a_new_source_needs_second_coding_in_the_latest_round_only(tmp_path):
     """The README asks for the new sample rows to be coded in the latest round; an earlier
     round records the codebook it tested on the documents of its day, and is not recoded
@@ -147,6 +145,7 @@ def test_a_new_source_needs_second_coding_in_the_latest_round_only(tmp_path):
     assert "ZY\thr_naloxone\t" not in unreviewed.stdout
 
 
+@pytest.mark.subprocess
 def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path):
     project = copy_project(tmp_path / "project")
     add_and_code(project, tmp_path)
@@ -213,6 +212,7 @@ def unchanged(copy: Path, original: Path) -> bool:
     return files(copy) == files(original)
 
 
+@pytest.mark.subprocess
 def test_add_source_refuses_a_listed_id_or_a_non_utf8_text_and_writes_nothing(tmp_path):
     project = copy_project(tmp_path / "project", ("analysis", "data"))
     metadata = project / "data" / "sources" / "sources.yaml"
@@ -233,3 +233,191 @@ def test_add_source_refuses_a_listed_id_or_a_non_utf8_text_and_writes_nothing(tm
     assert sorted(p.name for p in (project / "data/sources").glob("*.txt")) == sorted(
         p.name for p in Path(__file__).parents[1].joinpath("data/sources").glob("*.txt")
     )
+
+
+# --- in process: the entry, where it goes, and every refusal ------------------------------
+
+SMALL_METADATA = """# a comment that stays
+schema: sources.schema.json
+sources:
+  - id: AA
+    label: Alpha
+    name: Alpha Agency
+    documents:
+      - id: AA-2019
+        file: AA-2019.txt
+        title: "Alpha report"
+        short_title: "Report"
+        publisher: Alpha Agency
+        kind: report
+        date: "2019-05"
+        date_status: stated
+        date_basis: Dated on its cover.
+        event: not stated
+        reference_year: 2019
+        words: 3
+        sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+  # the next source
+  - id: BB
+    label: Beta
+    name: Beta Board
+    documents:
+      - id: BB-2020
+        file: BB-2020.txt
+        title: "Beta notes"
+        short_title: "Notes"
+        publisher: Beta Board
+        kind: notes
+        date: "2020"
+        date_status: stated
+        date_basis: Dated on its cover.
+        event: not stated
+        reference_year: 2020
+        words: 2
+        sha256: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+"""
+TEXT = "One two three.\n\nFour five.\n"
+FIELDS = {
+    "title": "Alpha review",
+    "publisher": "Alpha Agency",
+    "kind": "review",
+    "date": "2021-03",
+    "date_status": "inferred",
+    "date_basis": "Its figures end in 2021.",
+}
+# sha256 of TEXT's UTF-8 bytes, from `printf 'One two three.\n\nFour five.\n' | sha256sum`.
+TEXT_SHA256 = "3a72438b006b6d426ba86fc20f8a88d5e61ff9cce2ab512fde87370bbc7e29cb"
+
+
+def test_a_documents_entry_worked_out_by_hand():
+    entry = add_source.document_entry("AA-2021", "AA-2021.txt", TEXT.encode(), **FIELDS)
+    assert entry == {
+        "id": "AA-2021",
+        "file": "AA-2021.txt",
+        "title": "Alpha review",
+        "short_title": "review",  # none given: its kind
+        "publisher": "Alpha Agency",
+        "kind": "review",
+        "date": "2021-03",
+        "date_status": "inferred",
+        "date_basis": "Its figures end in 2021.",
+        "event": "not stated",
+        "reference_year": 2021,  # none given: the date's year
+        "words": 5,
+        "sha256": TEXT_SHA256,
+    }
+    given = add_source.document_entry(
+        "AA-2021",
+        "AA-2021.txt",
+        TEXT.encode(),
+        **FIELDS,
+        short_title="Review",
+        event="Met in Oslo",
+        reference_year=2020,
+    )
+    assert (given["short_title"], given["event"], given["reference_year"]) == ("Review", "Met in Oslo", 2020)
+
+
+def test_a_document_of_a_listed_source_goes_after_its_last_document_and_the_comments_stay():
+    entry = {"id": "AA-2021", "file": "AA-2021.txt"}
+    updated = add_source.with_document(SMALL_METADATA, "AA", entry, None)
+    before, after = SMALL_METADATA.split("  # the next source\n")
+    assert updated == before + "      - id: AA-2021\n        file: AA-2021.txt\n  # the next source\n" + after
+    last = add_source.with_document(SMALL_METADATA, "BB", entry, None)
+    assert last == SMALL_METADATA + "      - id: AA-2021\n        file: AA-2021.txt\n"
+
+
+def test_a_document_of_a_new_source_starts_a_new_source_at_the_end():
+    source = {"id": "CC", "label": "Gamma", "name": "Gamma Group"}
+    entry = {"id": "CC-2022", "file": "CC-2022.txt"}
+    added = (
+        "  - id: CC\n    label: Gamma\n    name: Gamma Group\n    documents:\n"
+        "    - id: CC-2022\n      file: CC-2022.txt\n"
+    )
+    assert add_source.with_document(SMALL_METADATA, "CC", entry, source) == SMALL_METADATA + added
+    assert add_source.with_document(SMALL_METADATA.rstrip("\n"), "CC", entry, source) == SMALL_METADATA + added
+    with pytest.raises(KeyError):
+        add_source.with_document(SMALL_METADATA, "CC", entry, None)
+
+
+@pytest.fixture
+def small_project(tmp_path, monkeypatch):
+    """sources.yaml and data/sources/ in a temporary folder, and a CITATION.cff there."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    metadata = sources / "sources.yaml"
+    metadata.write_text(SMALL_METADATA, encoding="utf-8")
+    monkeypatch.setattr(add_source, "SOURCES_DIR", sources)
+    cff = tmp_path / "CITATION.cff"
+    cff.write_text('title: "Policing drugs: two sources compared"\n', encoding="utf-8")
+    real_retitle = citation.retitle
+    monkeypatch.setattr(citation, "retitle", lambda n: real_retitle(n, cff))
+    text = tmp_path / "new.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    return metadata, text, cff
+
+
+def test_adding_a_document_of_a_listed_source_writes_its_text_and_entry(small_project):
+    metadata, text, cff = small_project
+    assert add_source.add_source(text, "AA-2021", metadata, **FIELDS) == []
+    assert (metadata.parent / "AA-2021.txt").read_text(encoding="utf-8") == TEXT
+    listed = yaml.safe_load(metadata.read_text(encoding="utf-8"))["sources"]
+    assert [d["id"] for d in listed[0]["documents"]] == ["AA-2019", "AA-2021"]
+    assert listed[0]["documents"][1]["sha256"] == TEXT_SHA256
+    assert metadata.read_text(encoding="utf-8").startswith("# a comment that stays\n")
+    assert "two sources" in cff.read_text(encoding="utf-8"), "no new source: the title keeps its count"
+
+
+def test_adding_a_new_source_counts_it_in_the_title(small_project):
+    metadata, text, cff = small_project
+    fields = {**FIELDS, "source_label": "Gamma", "source_name": "Gamma Group"}
+    assert add_source.add_source(text, "CC-2021", metadata, **fields) == []
+    listed = yaml.safe_load(metadata.read_text(encoding="utf-8"))["sources"]
+    assert [(s["id"], s["label"], [d["id"] for d in s["documents"]]) for s in listed][-1] == (
+        "CC",
+        "Gamma",
+        ["CC-2021"],
+    )
+    assert cff.read_text(encoding="utf-8") == 'title: "Policing drugs: three sources compared"\n'
+
+
+@pytest.mark.parametrize(
+    "document_id, change, expected",
+    [
+        ("AA-2019", {}, "sources.yaml:1:1: AA-2019 is already listed"),
+        ("CC-2021", {}, "sources.yaml:1:1: CC is a new source: give --source-label and --source-name"),
+        (
+            "CC-2021",
+            {"source_label": "Gamma"},
+            "sources.yaml:1:1: CC is a new source: give --source-label and --source-name",
+        ),
+        ("AA-2021", {"date": "March 2021"}, "sources.yaml:1:1: --date 'March 2021': give YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("AA-2021", {"date": ""}, "sources.yaml:1:1: --date '': give YYYY, YYYY-MM or YYYY-MM-DD"),
+        (
+            "AA-2021",
+            {"date_status": "guessed"},  # line 28, column 22: where the new entry's date_status is
+            "sources.yaml:28:22: sources/0/documents/1/date_status: 'guessed' is not one of",
+        ),
+    ],
+)
+def test_each_refusal_names_its_place_and_writes_nothing(small_project, document_id, change, expected):
+    metadata, text, cff = small_project
+    (problem,) = add_source.add_source(text, document_id, metadata, **{**FIELDS, **change})
+    assert f"{problem.path.name}:{problem.row}:{problem.column}: {problem.message}".startswith(expected)
+    assert metadata.read_text(encoding="utf-8") == SMALL_METADATA
+    assert sorted(p.name for p in metadata.parent.iterdir()) == ["sources.yaml"]
+    assert cff.read_text(encoding="utf-8") == 'title: "Policing drugs: two sources compared"\n'
+
+
+def test_a_missing_a_non_utf8_or_an_already_present_text_is_refused(small_project):
+    metadata, text, _ = small_project
+    (problem,) = add_source.add_source(text.with_name("absent.txt"), "AA-2021", metadata, **FIELDS)
+    assert (problem.path.name, problem.row, problem.message) == ("absent.txt", 0, "no such file")
+    text.write_bytes(b"First line.\nSecond line, caf\xe9.\n")
+    (problem,) = add_source.add_source(text, "AA-2021", metadata, **FIELDS)
+    assert (problem.row, problem.column) == (2, 1) and "not UTF-8" in problem.message
+    text.write_text(TEXT, encoding="utf-8")
+    (metadata.parent / "AA-2021.txt").write_text("already here", encoding="utf-8")
+    (problem,) = add_source.add_source(text, "AA-2021", metadata, **FIELDS)
+    assert problem.message == "a file of that name is already in data/sources"
+    assert metadata.read_text(encoding="utf-8") == SMALL_METADATA
