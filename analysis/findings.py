@@ -13,7 +13,6 @@ under every scoring rule and nearly every weighting.
 from __future__ import annotations
 
 import pandas as pd
-from scipy import stats
 
 from analysis import indices, results, synthesis
 from analysis.findings_threats import threat_figures
@@ -41,6 +40,8 @@ def length_figures(dimension: str = "enforcement") -> dict[str, object]:
     coded = results.coded_sentences(dimension)
     by_words = sources.sort_values("words", ascending=False)["source"].tolist()
     words = sources.set_index("source_id")["words"]
+    from scipy import stats  # here, not at the top: most of a second to import, in every page's kernel
+
     rho = float(stats.spearmanr(coded.to_numpy(), words[coded.index].to_numpy()).statistic)
     return {
         "min_doc": f"{documents['words'].min():,} ({documents.loc[documents['words'].idxmin(), 'document_id']})",

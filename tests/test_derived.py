@@ -51,12 +51,21 @@ def test_a_new_process_takes_the_saved_tables_instead_of_computing_them(fresh, m
     table, calls = counted_table()
     table("item")
     derived.save()
-    assert [p.name for p in derived.DERIVED_DIR.iterdir()] == [f"{cli.inputs_fingerprint()}.pickle"]
+    assert [p.name for p in derived.DERIVED_DIR.iterdir()] == [cli.inputs_fingerprint()]
     new_process(monkeypatch)
     assert table("item") == {"unit": "item", "rows": [1, 2, 3]}
     assert calls == ["item"]
     assert table("code")["unit"] == "code"  # not among the saved tables: computed
     assert calls == ["item", "code"]
+
+
+def test_a_new_process_loads_only_the_tables_it_asks_for(fresh, monkeypatch):
+    table, _ = counted_table()
+    table("code"), table("item")
+    derived.save()
+    new_process(monkeypatch)
+    table("item")
+    assert list(derived._TABLES) == [(f"{__name__}.counted_table.<locals>.table", "item")]
 
 
 def test_tables_saved_from_other_inputs_are_never_taken(fresh, monkeypatch):
@@ -75,7 +84,7 @@ def test_saving_replaces_the_tables_of_older_inputs(fresh, monkeypatch):
     derived.save()
     (fresh / "data" / "rows.csv").write_text("a,2\n")
     derived.save()
-    assert [p.name for p in derived.DERIVED_DIR.iterdir()] == [f"{cli.inputs_fingerprint()}.pickle"]
+    assert [p.name for p in derived.DERIVED_DIR.iterdir()] == [cli.inputs_fingerprint()]
 
 
 def test_after_a_clear_the_tables_are_computed_again_and_none_are_taken(fresh, monkeypatch):
