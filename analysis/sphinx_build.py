@@ -39,6 +39,27 @@ def workers() -> int:
     return 2 * cores()
 
 
+def cache_writes_one_at_a_time(cache_dir: Path) -> None:
+    """Let one page reader at a time write to the notebook cache.
+
+    jupyter-cache is not safe for writers in parallel processes: after caching a notebook
+    it trims the cache to its size limit, listing the records to keep and then deleting
+    the others in two queries, so a record another reader adds in between is deleted
+    before that reader has written its file, and the trim fails ("Notebook file does not
+    exist for cache record"). Each write (record, file and trim) takes a lock on a file in
+    the cache folder; reading the cache needs none."""
+    from filelock import FileLock
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    write = JupyterCacheBase.cache_notebook_bundle
+
+    def cache_notebook_bundle(self, *args, **kwargs):
+        with FileLock(cache_dir / "write.lock"):
+            return write(self, *args, **kwargs)
+
+    JupyterCacheBase.cache_notebook_bundle = cache_notebook_bundle
+
+
 def build(builder: str, output: Path, doctrees: Path, root: Path = ROOT) -> int:
     """Run one strict Sphinx build of the book; returns 0 when it succeeded."""
     from jupyter_book.sphinx import build_sphinx
@@ -47,6 +68,7 @@ def build(builder: str, output: Path, doctrees: Path, root: Path = ROOT) -> int:
     # The notebook cache's database is made here, once: workers that each found it
     # missing would all try to create its tables, and all but one would fail.
     get_cache(str(root / NOTEBOOK_CACHE)).list_cache_records()
+    cache_writes_one_at_a_time(root / NOTEBOOK_CACHE)
     overrides = {"external_toc_path": (root / "_toc.yml").as_posix(), "latex_individualpages": False, "nitpicky": True}
     result = build_sphinx(
         str(root),
