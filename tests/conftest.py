@@ -43,6 +43,14 @@ def pytest_configure(config):
         mutation_support.prepare(mutant)
 
 
+def pytest_collection_modifyitems(items):
+    """A test that needs the built site is a build test, marked or not (so `make mutate`,
+    which leaves build tests out, never builds the book for one)."""
+    for item in items:
+        if "site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.build)
+
+
 def toc_pages() -> list[str]:
     """HTML paths of every page in _toc.yml, plus the pages Sphinx adds."""
     from analysis import profiles, reader

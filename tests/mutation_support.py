@@ -13,6 +13,7 @@ the whole suite once. Two things follow:
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -70,19 +71,20 @@ def _draw_charts_safely() -> None:
     def vegalite_to_svg(payload, *args, **kwargs):
         if args or kwargs:
             return draw(payload, *args, **kwargs)
-        if payload not in drawn:
+        spec = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True)  # a spec or its JSON
+        if spec not in drawn:
             if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
-                drawn[payload] = draw(payload)  # mutmut's own process: safe here
+                drawn[spec] = draw(payload)  # mutmut's own process: safe here
             else:
                 return _draw_by_server(address, key, payload)
-        return drawn[payload]
+        return drawn[spec]
 
     vegalite_to_svg.drawn = drawn
     vegalite_to_svg.server = server
     vl_convert.vegalite_to_svg = vegalite_to_svg
 
 
-def _draw_by_server(address: str, key: str, payload: str) -> str:
+def _draw_by_server(address: str, key: str, payload: str | dict) -> str:
     for _ in range(300):  # the server may still be starting
         try:
             connection = Client(address, authkey=key.encode())
