@@ -412,3 +412,60 @@ def test_key_findings_on_small_worlds(enforcement_world, index_world, threat_wor
         "from Alpha and Beta (0.81) to Alpha and Gamma (0.40). The gap between these two ends is larger than the "
         "uncertainty, but the most alike pair cannot be told apart from 1 of the other pairs."
     )
+
+
+# --- lengths: why shares, not counts (three sources, four documents) ---------------------
+
+
+@pytest.fixture
+def length_world(monkeypatch):
+    from analysis import corpus
+
+    documents = pd.DataFrame({"document_id": ["A-1", "B-1", "B-2", "C-1"], "words": [3000, 400, 600, 2000]})
+    sources = pd.DataFrame(
+        {
+            "source_id": ["a", "b", "c"],
+            "source": ["Alpha", "Beta", "Gamma"],
+            "words": [3000, 1000, 2000],
+            "kinds": ["report", "notes; summary", "briefing"],
+            "documents": ["A-1", "B-1 B-2", "C-1"],
+        }
+    )
+    monkeypatch.setattr(corpus, "documents_frame", lambda: documents)
+    monkeypatch.setattr(results, "sources", lambda: sources)
+    coded = {}
+    monkeypatch.setattr(results, "coded_sentences", lambda dimension: pd.Series(coded[dimension]))
+    return coded
+
+
+def test_lengths_and_a_count_order_that_follows_length(length_world):
+    length_world["enforcement"] = {"a": 30, "b": 5, "c": 12}
+    figures = findings.length_figures()
+    # Documents: 400 (B-1) to 3,000 words, 7.5 to one; sources 1,000 to 3,000, 3.0.
+    assert (figures["min_doc"], figures["max_doc"], figures["doc_ratio"], figures["source_ratio"]) == (
+        "400 (B-1)",
+        "3,000 (A-1)",
+        "7.5",
+        "3.0",
+    )
+    assert repr(figures["by_length"]) == "Alpha, Gamma and Beta"
+    assert repr(figures["by_count"]) == "Alpha (30), Gamma (12) and Beta (5)"
+    # The counts rank the sources as their lengths do: rank correlation 1.
+    assert figures["rho"] == "1.00"
+    assert repr(figures["reading"]).startswith("so raw counts partly reflect how long a source is")
+    assert repr(figures["genres"]) == (
+        "Alpha: report, 3,000 words; Beta: notes and summary, 1,000 words; Gamma: briefing, 2,000 words"
+    )
+    assert repr(figures["pooled"]) == (
+        "Beta's 2 documents (notes and summary) are counted together as one source, sentence by sentence, not averaged"
+    )
+
+
+def test_a_count_order_against_length_is_read_as_not_following_it(length_world):
+    # Beta, the shortest, has the most coded sentences and Alpha, the longest, the fewest:
+    # the ranks are reversed, rank correlation −1.
+    length_world["harm_reduction"] = {"a": 5, "b": 30, "c": 12}
+    figures = findings.length_figures("harm_reduction")
+    assert repr(figures["by_count"]) == "Beta (30), Gamma (12) and Alpha (5)"
+    assert figures["rho"] == "-1.00"
+    assert repr(figures["reading"]).startswith("so here raw counts do not simply follow length")
