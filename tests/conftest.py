@@ -43,6 +43,17 @@ def pytest_configure(config):
         mutation_support.prepare(mutant)
 
 
+@pytest.fixture(autouse=True)
+def _every_test_computes_its_tables_under_make_mutate():
+    """Under `make mutate` each test computes the derived tables it reads: mutmut picks the
+    tests to run against a mutant by the functions each test called, and a table taken from
+    the store would tie a function to the one test that happened to compute it first."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from analysis import derived
+
+        derived.clear()
+
+
 def pytest_collection_modifyitems(items):
     """A test that needs the built site is a build test, marked or not (so `make mutate`,
     which leaves build tests out, never builds the book for one)."""
