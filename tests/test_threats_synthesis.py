@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import salience, synthesis, tables, threats
+from analysis import results, salience, synthesis, tables, threats
 
 SOURCES = pd.DataFrame({"source_id": ["A", "B", "C"], "source": ["a", "b", "c"], "reference_year": [2013, 2019, 2024]})
 
@@ -290,3 +290,18 @@ def test_a_threat_no_source_names_has_no_first_year_source_or_way():
         threats.NONE,
     )
     assert threats.first_named_text(row) == "not named"
+
+
+def test_a_cosine_difference_and_its_interval_worked_out_by_hand(monkeypatch):
+    """cos(a, b) − cos(a, c), with the central 95% of the paired draws' differences."""
+    draws = {("a", "b"): np.full(201, 0.9), ("a", "c"): np.linspace(0.1, 0.5, 201)}
+    boot = SimpleNamespace(cosine_draws=lambda x, y: draws[(x, y)])
+    similarity = pd.DataFrame(
+        {"source_a_id": ["a", "a"], "source_b_id": ["b", "c"], "cosine": [0.87654321, 0.123456789]}
+    )
+    monkeypatch.setattr(results, "topic_bootstrap", lambda: boot)
+    monkeypatch.setattr(results, "similarity", lambda: similarity)
+    # 0.87654321 − 0.123456789 = 0.753086421, to 4 places 0.7531. The differences run
+    # evenly from 0.8 down to 0.4 in 201 steps of 0.002: the 2.5th percentile is the 6th
+    # smallest (0.4 + 5 × 0.002 = 0.41), the 97.5th the 6th largest (0.8 − 0.01 = 0.79).
+    assert results.cosine_difference(("a", "b"), ("a", "c")) == {"difference": 0.7531, "low": 0.41, "high": 0.79}
