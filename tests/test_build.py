@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from analysis import coding, corpus, datafiles, measures, sphinx_build
+from analysis import cli, coding, corpus, datafiles, measures, sphinx_build
 from analysis.paths import ROOT
 from tests.conftest import toc_pages
 
@@ -146,7 +146,7 @@ def test_with_the_published_address_the_sitemap_lists_every_page_and_og_url_is_a
     """What the deployment builds (publish.yml passes BOOK_BASE_URL): the site's own doctrees
     written again, knowing its address."""
     base = "https://books.example.org/policing-drugs/"  # a reserved example domain, never published
-    doctrees = shutil.copytree(ROOT / "_build" / "staging" / "doctrees", tmp_path / "doctrees")
+    doctrees = shutil.copytree(cli.STAGING_DIR / "doctrees", tmp_path / "doctrees")
     result = subprocess.run(
         sphinx_build.command("html", tmp_path / "html", doctrees),
         cwd=ROOT,

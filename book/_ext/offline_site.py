@@ -193,7 +193,7 @@ def _cite_this(app, pagename: str, context: dict) -> str:
     from analysis import citation
 
     title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", "")))
-    address = _base_url(app) + app.builder.get_target_uri(pagename)
+    address = app.config.html_baseurl + app.builder.get_target_uri(pagename)
     how = app.builder.get_relative_uri(pagename, "book/appendix/cite")
     return (
         f'<p class="cite-this"><strong>Cite this page:</strong> {html.escape(citation.cite_line(title, address))} '
@@ -223,17 +223,13 @@ def _cite_figures(app, doctree, docname):
         if isinstance(figure, table_figure):
             continue
         for label in set(figure["ids"]) & set(figures):
-            address = _base_url(app) + app.builder.get_target_uri(docname) + "#" + label
+            address = app.config.html_baseurl + app.builder.get_target_uri(docname) + "#" + label
             line = citation.cite_line(figures[label].title, address)
             figure += nodes.raw(
                 "",
                 f'<p class="cite-figure"><strong>Cite this figure:</strong> {html.escape(line)}</p>',
                 format="html",
             )
-
-
-def _base_url(app) -> str:
-    return app.config.html_baseurl
 
 
 def _published_address(app, config):
