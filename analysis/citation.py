@@ -25,12 +25,12 @@ SOURCES_BIB = ROOT / "_build" / "extra" / "sources.bib"
 BIBTEX_KEY = "policing_drugs"
 
 
-def book() -> dict:
+def book(data) -> dict:
     """CITATION.cff, its title's count of sources taken from sources.yaml, so a source added
     as data is counted everywhere the book shows its title (``add-source`` also updates
     the file itself, which GitHub and Zenodo read)."""
     entry = yaml.safe_load(CITATION.read_text(encoding="utf-8"))
-    return {**entry, "title": titled_for(entry["title"], len(corpus.load_metadata()["sources"]))}
+    return {**entry, "title": titled_for(entry["title"], len(data.metadata["sources"]))}
 
 
 SOURCE_COUNT = re.compile(r"\b(\w+) sources\b")  # "four sources" in the title
@@ -59,8 +59,7 @@ def year(entry: dict) -> str:
     return str(entry["date-released"])[:4]
 
 
-def bibtex(entry: dict | None = None) -> str:
-    entry = entry or book()
+def bibtex(entry: dict) -> str:
     names = " and ".join("{" + name + "}" if "," not in name else name for name in authors(entry))
     return (
         f"@misc{{{BIBTEX_KEY},\n"
@@ -73,40 +72,35 @@ def bibtex(entry: dict | None = None) -> str:
     )
 
 
-def apa(entry: dict | None = None) -> str:
-    entry = entry or book()
+def apa(entry: dict) -> str:
     return f"{', '.join(authors(entry))}. ({year(entry)}). {entry['title']} (Version {entry['version']}) [Data set]."
 
 
-def doi(entry: dict | None = None) -> str | None:
+def doi(entry: dict) -> str | None:
     """The edition's DOI, once Zenodo has minted it and it is recorded in CITATION.cff
     (``doi``, or an ``identifiers`` entry of type doi); None until then."""
-    entry = entry or book()
     found = [entry["doi"]] if entry.get("doi") else []
     found += [i["value"] for i in entry.get("identifiers", []) if i.get("type") == "doi"]
     return str(found[0]) if found else None
 
 
-def short(entry: dict | None = None) -> str:
+def short(entry: dict) -> str:
     """The book in a few words, for the foot of a downloaded figure: title, version and year."""
-    entry = entry or book()
     return f"{entry['title']}, version {entry['version']} ({year(entry)})"
 
 
-def cite_line(page_title: str, page_path: str, entry: dict | None = None) -> str:
+def cite_line(page_title: str, page_path: str, entry: dict) -> str:
     """The 'cite this' line of a chapter: the book's citation, the chapter and its path."""
-    entry = entry or book()
     return (
         f"{', '.join(authors(entry))} ({year(entry)}). “{page_title}”. In {entry['title']}, "
         f"version {entry['version']}, {page_path}."
     )
 
 
-def forms_html(entry: dict | None = None) -> str:
+def forms_html(entry: dict) -> str:
     """The book's citation in BibTeX and APA form, for the "How to cite" page."""
     import html
 
-    entry = entry or book()
     return (
         '<p class="cite-form-label">BibTeX</p>'
         f'<pre class="cite-form" tabindex="0" aria-label="BibTeX citation">{html.escape(bibtex(entry))}</pre>'
@@ -118,11 +112,11 @@ def _escape(value: str) -> str:
     return value.replace("&", r"\&").replace("%", r"\%").replace("#", r"\#")
 
 
-def sources_bibtex() -> str:
+def sources_bibtex(data) -> str:
     """One @misc entry per document, keyed by its id, from sources.yaml."""
     months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     entries = []
-    for source in corpus.load_metadata()["sources"]:
+    for source in data.metadata["sources"]:
         for document in source["documents"]:
             date = str(document["date"])
             note = document["kind"][:1].upper() + document["kind"][1:]
@@ -144,8 +138,8 @@ def sources_bibtex() -> str:
     return "\n\n".join(entries) + "\n"
 
 
-def write_sources_bib(path: Path = SOURCES_BIB) -> Path:
-    text = sources_bibtex()
+def write_sources_bib(data, path: Path = SOURCES_BIB) -> Path:
+    text = sources_bibtex(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")

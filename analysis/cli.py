@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from analysis import pdf, sphinx_build
+from analysis.loaded import Loaded
 from analysis.paths import ROOT
 
 BUILD_DIR = ROOT / "_build"
@@ -84,29 +85,31 @@ def drop_stale_cache() -> str:
 def build() -> int:
     from analysis import citation, corpus, profiles, reader
 
+    data = Loaded()
+
     if corpus.validate_sources():  # the generated pages need valid sources metadata
-        validate()
+        validate(data)
         progress("build stopped before any page was written; the previous site in _build/html is unchanged")
         return 1
-    reader.write_pages()  # generated from sources.yaml, like the profiles and the bibliography
-    profiles.write_pages()
-    citation.write_sources_bib()
+    reader.write_pages(data)  # generated from sources.yaml, like the profiles and the bibliography
+    profiles.write_pages(data)
+    citation.write_sources_bib(data)
     site_fingerprint = inputs_fingerprint(SITE_INPUTS)
     if SITE_DIR.is_dir() and _stamp(SITE_STAMP) == site_fingerprint:
         progress("nothing the site is built from has changed: _build/html is up to date")
         return 0
-    if validate() != 0:
+    if validate(data) != 0:
         progress("build stopped before any notebook ran; the previous site in _build/html is unchanged")
         return 1
     from analysis import export as package
     from analysis import results
 
-    results.save_derived()  # the derived tables, computed once here for every page's kernel
+    results.save_derived(data)  # the derived tables, computed once here for every page's kernel
     progress("saved the derived tables for the pages' kernels (_build/derived)")
     shutil.rmtree(PACKAGE_DIR, ignore_errors=True)
-    package.export(PACKAGE_DIR)
+    package.export(data, PACKAGE_DIR)
     progress(f"wrote the data package into {PACKAGE_DIR.relative_to(ROOT)} (published as /datapackage/)")
-    if write_figures() != 0:
+    if write_figures(data) != 0:
         progress("build stopped before any notebook ran; the previous site in _build/html is unchanged")
         return 1
     write_vega_bundle()
@@ -133,7 +136,7 @@ def build() -> int:
     return 0
 
 
-def write_figures(directory: Path = FIGURES_DIR) -> int:
+def write_figures(data, directory: Path = FIGURES_DIR) -> int:
     """Draw each figure as SVG and PNG for slides (analysis/downloads.py), saying how long it took."""
     from analysis import downloads
 
@@ -143,7 +146,7 @@ def write_figures(directory: Path = FIGURES_DIR) -> int:
     progress(f"drawing the {len(labels)} figures for download as SVG and PNG")
     for number, label in enumerate(labels, 1):
         try:
-            _, png = downloads.write(label, directory)
+            _, png = downloads.write(data, label, directory)
         except ValueError as problem:
             print(problem)
             return 1
@@ -168,27 +171,27 @@ def make_pdf(target: Path) -> int:
     return 0
 
 
-def validate(annotations: Path | None = None) -> int:
+def validate(data, annotations: Path | None = None) -> int:
     """Run every data check; print problems as file:row:column: message."""
     from analysis import coding, corpus, indices
 
     progress("validating sources, codebook, rubrics, errata and annotations")
     problems = corpus.validate_sources()
     if not problems:
-        problems += coding.validate_codebook() + coding.validate_errata()
+        problems += coding.validate_codebook(data) + coding.validate_errata(data)
     if not problems:
-        problems += indices.validate_rubrics(coding.codes())
+        problems += indices.validate_rubrics(coding.codes(data))
     if not problems:
-        problems += coding.validate_annotations(annotations or coding.ANNOTATIONS)
+        problems += coding.validate_annotations(data, annotations or coding.ANNOTATIONS)
     if not problems and annotations is None:
         progress("validating the reliability sample, codings and adjudication")
-        problems += coding.validate_reliability()
+        problems += coding.validate_reliability(data)
     if not problems and annotations is None:
         from analysis import results, review
 
         progress("validating the stance audit and the review of 'not raised' cells")
-        problems += review.validate_stance_audit()
-        problems += review.validate_zero_review(results.salience_table(), results.item_table())
+        problems += review.validate_stance_audit(data)
+        problems += review.validate_zero_review(data, results.salience_table(data), results.item_table(data))
     for problem in problems:
         print(problem)
     if problems:
@@ -202,19 +205,19 @@ def export(directory: Path) -> int:
     """Validate the data, then write the data package (CSV + datapackage.json)."""
     from analysis import export as package
 
-    if validate() != 0:
+    data = Loaded()
+    if validate(data) != 0:
         progress("export stopped: fix the problems above first")
         return 1
-    target = package.export(directory)
+    target = package.export(data, directory)
     progress(f"wrote {target}")
     return 0
 
 
-def is_known(document_id: str) -> bool:
+def is_known(data, document_id: str) -> bool:
     """Whether sources.yaml lists the document; if not, say which ones it lists."""
-    from analysis import corpus
 
-    known = [d.id for d in corpus.load_documents()]
+    known = [d.id for d in data.documents.values()]
     if document_id not in known:
         print(f"unknown document {document_id!r}; known: {', '.join(known)}")
     return document_id in known
@@ -223,12 +226,13 @@ def is_known(document_id: str) -> bool:
 def suggest(document_id: str) -> int:
     """Print the keyword coder's candidate codes for one document: a starting point
     for coding a new source, never a substitute for reading every sentence."""
-    from analysis import coding, corpus, measures
+    from analysis import coding, measures
 
-    if not is_known(document_id):
+    data = Loaded()
+    if not is_known(data, document_id):
         return 1
-    text = {s.id: s.text for s in corpus.load_document(document_id).sentences}
-    candidates = measures.keyword_coding(coding.codes())
+    text = {s.id: s.text for s in data.documents[document_id].sentences}
+    candidates = measures.keyword_coding(data, coding.codes(data))
     for row in candidates[candidates["sentence_id"].isin(text.keys())].itertuples():
         print(f"{row.sentence_id}\t{row.code}\t{text[row.sentence_id]}")
     return 0
@@ -239,9 +243,10 @@ def sample(document_id: str) -> int:
     document: what to add to the sample when a source is added."""
     from analysis import corpus, sampling
 
-    if not is_known(document_id):
+    data = Loaded()
+    if not is_known(data, document_id):
         return 1
-    for sentence_id in sampling.draw_sample():
+    for sentence_id in sampling.draw_sample(data):
         if corpus.document_of(sentence_id) == document_id:
             print(f"{sentence_id},{document_id}")
     return 0
@@ -251,7 +256,7 @@ def add_source(args: argparse.Namespace) -> int:
     """Add a document as data, then list its sentences with the keyword coder's
     candidate codes: the reading list for coding it."""
     from analysis import add_source as adding
-    from analysis import coding, corpus, derived, measures
+    from analysis import coding, measures
 
     fields = {k: v for k, v in vars(args).items() if k not in ("command", "file", "document_id")}
     problems = adding.add_source(args.file, args.document_id, **fields)
@@ -260,10 +265,10 @@ def add_source(args: argparse.Namespace) -> int:
     if problems:
         progress("nothing was written")
         return 1
-    derived.clear()  # the corpus changed under this process: load it again
-    document = corpus.load_document(args.document_id)
+    data = Loaded()  # the corpus as it is now, with the new document
+    document = data.documents[args.document_id]
     progress(f"added {args.document_id}: data/sources/{document.path.name} and its entry in sources.yaml")
-    candidates = measures.keyword_coding(coding.codes())
+    candidates = measures.keyword_coding(data, coding.codes(data))
     codes_of = candidates.groupby("sentence_id")["code"].agg(", ".join).to_dict()
     for paragraph in document.paragraphs:
         for sentence in paragraph.sentences:
@@ -278,14 +283,15 @@ def snapshot() -> int:
     the next edition's "What changed" page can compare against them."""
     from analysis import citation, editions
 
-    if validate() != 0:
+    data = Loaded()
+    if validate(data) != 0:
         progress("snapshot stopped: fix the problems above first")
         return 1
-    target = editions.EDITIONS_DIR / str(citation.book()["version"])
+    target = editions.EDITIONS_DIR / str(citation.book(data)["version"])
     if target.exists():
         progress(f"{target.relative_to(ROOT)} exists already: raise the version in CITATION.cff first")
         return 1
-    editions.write_snapshot(target)
+    editions.write_snapshot(data, target)
     progress(f"kept this edition's findings in {target.relative_to(ROOT)}")
     return 0
 
@@ -296,9 +302,10 @@ def unreviewed() -> int:
     from analysis import coding, measures, results, review
 
     done = review.reviewed()
-    candidates = measures.keyword_coding(coding.codes())
-    cells = sorted(review.zero_cells(results.salience_table(), results.item_table()) - done.keys())
-    sources = results.sources().set_index("source_id")["documents"]
+    data = Loaded()
+    candidates = measures.keyword_coding(data, coding.codes(data))
+    cells = sorted(review.zero_cells(results.salience_table(data), results.item_table(data)) - done.keys())
+    sources = results.sources(data).set_index("source_id")["documents"]
     for source_id, code, item in cells:
         documents = tuple(f"{d}-p" for d in sources[source_id].split())
         mine = candidates[(candidates["code"] == code) & candidates["sentence_id"].str.startswith(documents)]
@@ -309,9 +316,8 @@ def unreviewed() -> int:
 
 def list_sentences() -> int:
     """Print every sentence with its id: the reading list for coders."""
-    from analysis import corpus
-
-    for document in corpus.load_documents():
+    data = Loaded()
+    for document in data.documents.values():
         for paragraph in document.paragraphs:
             for sentence in paragraph.sentences:
                 print(f"{sentence.id}\t{paragraph.kind}\t{sentence.text}")
@@ -346,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("snapshot", help="keep this edition's findings in data/editions/<version>")
     args = parser.parse_args(argv)
     if args.command == "validate":
-        return validate(args.annotations)
+        return validate(Loaded(), args.annotations)
     if args.command == "export":
         return export(args.directory)
     if args.command == "add-source":

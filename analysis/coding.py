@@ -19,7 +19,6 @@ import yaml
 
 from analysis import corpus
 from analysis.datafiles import DataError, Problem, check_table, locate, read_checked_yaml, read_rows, table_schema
-from analysis.derived import once
 from analysis.paths import CODING_DIR
 
 CODEBOOK = CODING_DIR / "codebook.yaml"
@@ -43,13 +42,13 @@ def read_codebook(path: Path = CODEBOOK) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
 
 
-def validate_codebook(path: Path = CODEBOOK) -> list[Problem]:
+def validate_codebook(data, path: Path = CODEBOOK) -> list[Problem]:
     """Schema, unique ids, and example quotes found verbatim in their documents."""
     book, problems = read_checked_yaml(path, "codebook.schema.json", "codebook")
     if problems:
         return problems
     seen: set[str] = set()
-    documents = {d.id for d in corpus.load_documents()}
+    documents = set(data.documents)
     enforcement = {c["id"] for d in book["dimensions"] if d["id"] == "enforcement" for c in d["codes"]}
 
     def check(entry: dict, where: str, place: tuple) -> None:
@@ -60,7 +59,7 @@ def validate_codebook(path: Path = CODEBOOK) -> list[Problem]:
         if example["document"] not in documents:
             line, column = locate(path, *place, "example", "document")
             problems.append(Problem(path, line, column, f"{where}: unknown document {example['document']!r}"))
-        elif not find_quote(example["document"], example["quote"]):
+        elif not find_quote(data, example["document"], example["quote"]):
             line, column = locate(path, *place, "example", "quote")
             problems.append(Problem(path, line, column, f"{where}: example quote not found verbatim"))
 
@@ -89,14 +88,6 @@ def validate_codebook(path: Path = CODEBOOK) -> list[Problem]:
     return problems
 
 
-@once
-def codebook() -> dict:
-    problems = validate_codebook()
-    if problems:
-        raise DataError(problems)
-    return read_codebook()
-
-
 def _rules(entry: dict) -> dict:
     """The fields a code and a threat item share: label, rules, example and keywords."""
     return {
@@ -111,10 +102,10 @@ def _rules(entry: dict) -> dict:
     }
 
 
-def codes() -> pd.DataFrame:
+def codes(data) -> pd.DataFrame:
     """One row per code, in codebook order, with its dimension."""
     rows = []
-    for dimension in codebook()["dimensions"]:
+    for dimension in data.codebook["dimensions"]:
         for code in dimension["codes"]:
             rows.append(
                 {
@@ -128,11 +119,11 @@ def codes() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def items() -> pd.DataFrame:
+def items(data) -> pd.DataFrame:
     """One row per threat item, in codebook order, with its family (``code``) and the
     enforcement codes that count as the same thing for 'first named'."""
     rows = []
-    for dimension in codebook()["dimensions"]:
+    for dimension in data.codebook["dimensions"]:
         for code in dimension["codes"]:
             for item in code.get("items", []):
                 label = item["label"]
@@ -153,8 +144,8 @@ def items() -> pd.DataFrame:
 # --- errata -----------------------------------------------------------------
 
 
-def validate_errata(path: Path = ERRATA) -> list[Problem]:
-    documents = {d.id: d for d in corpus.load_documents()}
+def validate_errata(data, path: Path = ERRATA) -> list[Problem]:
+    documents = data.documents
     problems = check_table(path, table_schema("errata", document_id=sorted(documents)))
     if problems:
         return problems
@@ -168,25 +159,21 @@ def _errata_pattern(wrong: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(wrong)}(?!\w)")
 
 
-@once
-def errata() -> tuple[tuple[str, str, str], ...]:
-    problems = validate_errata()
-    if problems:
-        raise DataError(problems)
-    return tuple((r["document_id"], r["wrong"], r["reading"]) for r in read_rows(ERRATA))
+def read_errata(path: Path = ERRATA) -> tuple[tuple[str, str, str], ...]:
+    return tuple((r["document_id"], r["wrong"], r["reading"]) for r in read_rows(path))
 
 
-def corrected(document_id: str, text: str) -> str:
+def corrected(data, document_id: str, text: str) -> str:
     """The reading of a span: extraction faults replaced by their errata readings."""
-    for doc, wrong, reading in errata():
+    for doc, wrong, reading in data.errata:
         if doc == document_id:
             text = _errata_pattern(wrong).sub(reading, text)
     return text
 
 
-def reading(document_id: str, quote: str) -> str:
+def reading(data, document_id: str, quote: str) -> str:
     """How a verbatim quote reads on the page: markup removed, errata readings applied."""
-    return corrected(document_id, corpus.clean(quote))
+    return corrected(data, document_id, corpus.clean(quote))
 
 
 # --- quote anchoring --------------------------------------------------------
@@ -197,10 +184,10 @@ def _pattern(text: str) -> str:
     return r"\s+".join(re.escape(token) for token in text.split())
 
 
-def find_quote(document_id: str, quote: str, prefix: str = "", suffix: str = "") -> list[tuple[int, int]]:
+def find_quote(data, document_id: str, quote: str, prefix: str = "", suffix: str = "") -> list[tuple[int, int]]:
     """Every (start, end) where the quote occurs, keeping only those preceded by
     ``prefix`` and followed by ``suffix`` when these are given."""
-    text = corpus.load_document(document_id).text
+    text = data.documents[document_id].text
     if not quote.split():
         return []
     pattern = re.compile(_pattern(quote))
@@ -217,11 +204,11 @@ def find_quote(document_id: str, quote: str, prefix: str = "", suffix: str = "")
     return spans
 
 
-def nearest(document_id: str, quote: str) -> tuple[str, str]:
+def nearest(data, document_id: str, quote: str) -> tuple[str, str]:
     """The sentence most like the quote, for an error message: (id, text)."""
     best, best_ratio = None, -1.0
     target = " ".join(quote.split())
-    for sentence in corpus.load_document(document_id).sentences:
+    for sentence in data.documents[document_id].sentences:
         raw = " ".join(sentence.raw.split())
         matcher = difflib.SequenceMatcher(None, target, raw, autojunk=False)
         match = matcher.find_longest_match(0, len(target), 0, len(raw))
@@ -233,12 +220,12 @@ def nearest(document_id: str, quote: str) -> tuple[str, str]:
     return best
 
 
-def anchor(document_id: str, quote: str, prefix: str = "", suffix: str = "") -> Anchor | str:
+def anchor(data, document_id: str, quote: str, prefix: str = "", suffix: str = "") -> Anchor | str:
     """The quote's unique position and sentence, or the reason it has none."""
-    spans = find_quote(document_id, quote, prefix, suffix)
-    document = corpus.load_document(document_id)
+    spans = find_quote(data, document_id, quote, prefix, suffix)
+    document = data.documents[document_id]
     if not spans:
-        sentence_id, text = nearest(document_id, quote)
+        sentence_id, text = nearest(data, document_id, quote)
         return f"quote not found verbatim in {document_id}; nearest is {sentence_id}: {text!r}"
     if len(spans) > 1:
         where = ", ".join(_sentence_at(document, s).id for s, _ in spans)
@@ -263,11 +250,11 @@ def _sentence_at(document: corpus.Document, offset: int) -> corpus.Sentence:
 KEY = ("document_id", "quote", "prefix", "suffix", "code", "item")
 
 
-def validate_annotations(path: Path = ANNOTATIONS) -> list[Problem]:
+def validate_annotations(data, path: Path = ANNOTATIONS) -> list[Problem]:
     """Every check on the annotations file, as Problems (empty list: valid)."""
-    code_dimension = {c.code: c.dimension for c in codes().itertuples()}
-    family = dict(zip(items()["item"], items()["code"], strict=True))
-    documents = [d.id for d in corpus.load_documents()]
+    code_dimension = {c.code: c.dimension for c in codes(data).itertuples()}
+    family = dict(zip(items(data)["item"], items(data)["code"], strict=True))
+    documents = list(data.documents)
     schema = table_schema(
         "annotations", document_id=documents, code=list(code_dimension), item=list(family), stance=list(STANCES)
     )
@@ -299,7 +286,7 @@ def validate_annotations(path: Path = ANNOTATIONS) -> list[Problem]:
             problems.append(
                 Problem(path, row_number, column["item"], f"only threats codes take an item, not {row['code']}")
             )
-        result = anchor(row["document_id"], row["quote"], row["prefix"], row["suffix"])
+        result = anchor(data, row["document_id"], row["quote"], row["prefix"], row["suffix"])
         if isinstance(result, str):
             problems.append(Problem(path, row_number, column["quote"], result))
             continue
@@ -319,15 +306,15 @@ def validate_annotations(path: Path = ANNOTATIONS) -> list[Problem]:
     return problems
 
 
-def load_annotations(path: Path = ANNOTATIONS) -> pd.DataFrame:
+def load_annotations(data, path: Path = ANNOTATIONS) -> pd.DataFrame:
     """Validated annotations with derived positions: sentence_id, paragraph_id, start, end, dimension."""
-    problems = validate_annotations(path)
+    problems = validate_annotations(data, path)
     if problems:
         raise DataError(problems)
-    code_dimension = {c.code: c.dimension for c in codes().itertuples()}
+    code_dimension = {c.code: c.dimension for c in codes(data).itertuples()}
     rows = []
     for row in read_rows(path):
-        found = anchor(row["document_id"], row["quote"], row["prefix"], row["suffix"])
+        found = anchor(data, row["document_id"], row["quote"], row["prefix"], row["suffix"])
         rows.append(
             {
                 **row,
@@ -363,37 +350,37 @@ def round_files(folder: Path) -> tuple[Path, Path, Path]:
     return folder / "first_coding.csv", folder / "second_coding.csv", folder / "adjudication.csv"
 
 
-def validate_reliability() -> list[Problem]:
+def validate_reliability(data) -> list[Problem]:
     """The sample is what the recorded seed gives; in every round both codings cover it
     and every disagreement is adjudicated once, as the codings recorded it; the final
     annotations follow each decision of the latest round, and where its two coders
     agreed, the final coding is theirs."""
     from analysis import sampling
 
-    sentence_ids = [s.id for d in corpus.load_documents() for s in d.sentences]
+    sentence_ids = [s.id for d in data.documents.values() for s in d.sentences]
     problems = check_table(SAMPLE, table_schema("sample", sentence_id=sentence_ids))
     if problems:
         return problems
     rows = read_rows(SAMPLE)
     sample = [r["sentence_id"] for r in rows]
-    problems += _check_sample(rows, sampling.draw_sample())
-    final = {(r.sentence_id, r.code, r.item): r.stance for r in load_annotations().itertuples()}
+    problems += _check_sample(rows, sampling.draw_sample(data))
+    final = {(r.sentence_id, r.code, r.item): r.stance for r in load_annotations(data).itertuples()}
     for folder in ROUNDS:
-        problems += _check_round(folder, sample, final if folder == CURRENT_ROUND else None)
+        problems += _check_round(data, folder, sample, final if folder == CURRENT_ROUND else None)
     return problems
 
 
-def _check_round(folder: Path, sample: list[str], final: dict | None) -> list[Problem]:
+def _check_round(data, folder: Path, sample: list[str], final: dict | None) -> list[Problem]:
     first_path, second_path, adjudication = round_files(folder)
     if final is None and first_path.exists():
         # an earlier round covers the sample of its own time: the documents it coded
         coded = {corpus.document_of(r["sentence_id"]) for r in read_rows(first_path) if r.get("sentence_id")}
         sample = [s for s in sample if corpus.document_of(s) in coded]
-    code_ids, item_ids = list(codes()["code"]), list(items()["item"])
+    code_ids, item_ids = list(codes(data)["code"]), list(items(data)["item"])
     problems = []
     for path in (first_path, second_path):
         schema = table_schema("sample_coding", sentence_id=sample, code=code_ids, item=item_ids, stance=STANCES)
-        problems += check_table(path, schema) or _check_sample_coding(path, sample, round_has_items(folder))
+        problems += check_table(path, schema) or _check_sample_coding(data, path, sample, round_has_items(folder))
     if problems:
         return problems
     first, second = sample_codes(first_path), sample_codes(second_path)
@@ -491,10 +478,10 @@ def _check_sample(rows: list[dict], drawn: list[str]) -> list[Problem]:
     return problems
 
 
-def _check_sample_coding(path: Path, sample: list[str], with_items: bool) -> list[Problem]:
+def _check_sample_coding(data, path: Path, sample: list[str], with_items: bool) -> list[Problem]:
     """One row per (sentence, code, item); code, item and stance together (items only
     from rounds coded with two-level threats); every sampled sentence coded."""
-    family = dict(zip(items()["item"], items()["code"], strict=True))
+    family = dict(zip(items(data)["item"], items(data)["code"], strict=True))
     problems, seen, rows_of = [], set(), {}
     for row_number, row in enumerate(read_rows(path), start=2):
         rows_of.setdefault(row["sentence_id"], []).append(row)

@@ -17,6 +17,7 @@ is escaped.
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 from collections.abc import Callable
@@ -162,12 +163,12 @@ def index_table(scores: pd.DataFrame, orders: pd.DataFrame, first: str, second: 
     return pd.DataFrame(found)
 
 
-def _scores() -> pd.DataFrame:
+def _scores(data) -> pd.DataFrame:
     """Both indices per source, labelled and linked to the quotes on their question."""
     frames = []
-    for index_id in results.index_ids():
-        rubric = indices.index_rubric(index_id)
-        table = results.index_table(index_id)
+    for index_id in results.index_ids(data):
+        rubric = indices.index_rubric(index_id, data.rubrics)
+        table = results.index_table(data, index_id)
         frames.append(
             table.assign(
                 index_label=rubric["label"],
@@ -177,19 +178,19 @@ def _scores() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _orders() -> pd.DataFrame:
-    orders = results.order_robustness()
-    return orders.assign(ordering=[findings.ordering(p, p.index) for p in orders.itertuples()])
+def _orders(data) -> pd.DataFrame:
+    orders = results.order_robustness(data)
+    return orders.assign(ordering=[findings.ordering(data, p, p.index) for p in orders.itertuples()])
 
 
-def _questions() -> list[tuple[str, str, pd.DataFrame]]:
+def _questions(data) -> list[tuple[str, str, pd.DataFrame]]:
     """(label, unit, rows) per question, in codebook order: threats by named item."""
-    codes = results.codes()
+    codes = results.codes(data)
     labels = dict(zip(codes["dimension"], codes["dimension_label"], strict=False))
     return [
-        (labels[d], "item", results.threat_matrix("item"))
+        (labels[d], "item", results.threat_matrix(data, "item"))
         if d == coding.THREATS
-        else (labels[d], "code", results.dimension_table(d))
+        else (labels[d], "code", results.dimension_table(data, d))
         for d in dict.fromkeys(codes["dimension"])
     ]
 
@@ -213,7 +214,7 @@ def _grouped(table: pd.DataFrame, name: str) -> list[str]:
     return found
 
 
-def pair_section(first: str, second: str, context: dict) -> str:
+def pair_section(data, first: str, second: str, context: dict) -> str:
     """One pair's section: similarity and topic counts, the indices, then each question's tables."""
     sources = context["sources"]
     a, b = sources.loc[first], sources.loc[second]
@@ -238,15 +239,17 @@ def pair_section(first: str, second: str, context: dict) -> str:
         mine = rows[rows["source_id"].isin([first, second])]
         parts.append(f"<h3>{html.escape(label)}</h3>")
         if unit == "item":
-            named = first_named(mine, first, second, lambda r: results.topic_name(r.item))
+            named = first_named(mine, first, second, lambda r: results.topic_name(data, r.item))
             lines = "".join(
                 f"<li><strong>{html.escape(who)}</strong> ({len(items)}): {html.escape(findings.join(items))}.</li>"
                 for who, items in named.items()
             )
             parts.append(f'<p class="pair-note">First of all sources to name:</p><ul class="pair-firsts">{lines}</ul>')
-        parts += _grouped(question_table(mine, first, second, unit, results.difference), f"{label}: {pair}")
+        parts += _grouped(
+            question_table(mine, first, second, unit, functools.partial(results.difference, data)), f"{label}: {pair}"
+        )
         neither = raised_by_neither(
-            mine, first, second, unit, lambda r, unit=unit: results.topic_name(getattr(r, unit))
+            mine, first, second, unit, lambda r, unit=unit: results.topic_name(data, getattr(r, unit))
         )
         for note, names in neither.items():
             said = f"Raised by neither ({note}): {findings.join(names)}."
@@ -281,17 +284,17 @@ def picker(sources: pd.DataFrame, pairs: list[tuple[str, str]]) -> str:
     )
 
 
-def compare_page() -> HTML:
+def compare_page(data) -> HTML:
     """The comparison page: the picker, then a section per pair in the sources' time order."""
-    sources = results.sources()
+    sources = results.sources(data)
     pairs = ordered_pairs(list(sources["source_id"]))
     context = {
         "sources": sources.set_index("source_id"),
-        "similarity": results.similarity().set_index(["source_a_id", "source_b_id"]),
-        "topics": results.topic_table()["code"].nunique(),
-        "scores": _scores(),
-        "orders": _orders(),
-        "questions": _questions(),
+        "similarity": results.similarity(data).set_index(["source_a_id", "source_b_id"]),
+        "topics": results.topic_table(data)["code"].nunique(),
+        "scores": _scores(data),
+        "orders": _orders(data),
+        "questions": _questions(data),
     }
-    sections = "\n".join(pair_section(a, b, context) for a, b in pairs)
+    sections = "\n".join(pair_section(data, a, b, context) for a, b in pairs)
     return HTML(f'<div class="pair-compare">{picker(sources, pairs)}\n{sections}\n</div>')

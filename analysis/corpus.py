@@ -12,11 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from analysis.datafiles import Problem, locate, read_checked_yaml
-from analysis.derived import once
-from analysis.paths import SOURCES_DIR, SOURCES_METADATA
+from analysis.paths import SOURCES_METADATA
 
 # A sentence may end in these characters (before any closing quote or bracket).
 TERMINAL = ".?!"
@@ -279,32 +276,6 @@ def validate_sources(path: Path = SOURCES_METADATA) -> list[Problem]:
     return problems
 
 
-@once
-def load_metadata() -> dict:
-    """The sources metadata (sources -> documents), as stored in YAML."""
-    return yaml.safe_load(SOURCES_METADATA.read_text(encoding="utf-8"))
-
-
-def load_document(document_id: str) -> Document:
-    return _load_documents()[document_id]
-
-
-def load_documents() -> list[Document]:
-    """All documents in metadata order."""
-    return list(_load_documents().values())
-
-
-@once
-def _load_documents() -> dict[str, Document]:
-    documents = {}
-    for source in load_metadata()["sources"]:
-        for doc in source["documents"]:
-            path = SOURCES_DIR / doc["file"]
-            text = read_text(path)
-            documents[doc["id"]] = Document(doc["id"], source["id"], path, text, tuple(split_document(doc["id"], text)))
-    return documents
-
-
 def body_sentences(document: Document) -> list[Sentence]:
     """The sentences that can carry a code: all but headings (the base of every share)."""
     return [s for p in document.paragraphs if p.kind != "heading" for s in p.sentences]
@@ -319,16 +290,16 @@ def counted(n: int, noun: str) -> str:
     return f"{number} {noun}{'' if n == 1 else 's'}"
 
 
-def sources_frame():
+def sources_frame(data):
     """One row per source, in time order (reference year, then metadata order): the
     unit every finding compares. A source's documents are pooled: words and
     sentences are summed, never averaged."""
     import pandas as pd
 
-    documents = documents_frame()
-    body = {d.id: len(body_sentences(d)) for d in load_documents()}
+    documents = documents_frame(data)
+    body = {d.id: len(body_sentences(d)) for d in data.documents.values()}
     rows = []
-    for position, source in enumerate(load_metadata()["sources"]):
+    for position, source in enumerate(data.metadata["sources"]):
         mine = documents[documents["source_id"] == source["id"]]
         rows.append(
             {
@@ -347,13 +318,13 @@ def sources_frame():
     return frame.drop(columns="metadata_order").reset_index(drop=True)
 
 
-def documents_frame():
+def documents_frame(data):
     """One row per document: metadata plus counts measured on the text itself."""
     import pandas as pd
 
-    sources = {s["id"]: s for s in load_metadata()["sources"]}
+    sources = {s["id"]: s for s in data.metadata["sources"]}
     rows = []
-    for document in load_documents():
+    for document in data.documents.values():
         meta = next(d for d in sources[document.source_id]["documents"] if d["id"] == document.id)
         rows.append(
             {

@@ -33,11 +33,11 @@ def labels() -> list[str]:
     return [label for label, exhibit in exhibits.registry().items() if exhibit.is_figure]
 
 
-def footer(exhibit: exhibits.Exhibit, width: float, entry: dict | None = None) -> tuple[list[str], str]:
+def footer(data, exhibit: exhibits.Exhibit, width: float, entry: dict | None = None) -> tuple[list[str], str]:
     """The note, wrapped to about ``width`` pixels, and the citation line beneath the figure."""
-    cite = f"{citation.short(entry)} · {exhibit.label}"
+    cite = f"{citation.short(entry or citation.book(data))} · {exhibit.label}"
     characters = max(NOTE_MIN_CHARACTERS, len(cite), int(width / (NOTE_SIZE * NOTE_CHAR_WIDTH)))
-    note = textwrap.wrap(exhibit.note, characters, break_long_words=False, break_on_hyphens=False)
+    note = textwrap.wrap(exhibit.source_note(data), characters, break_long_words=False, break_on_hyphens=False)
     return note, cite
 
 
@@ -58,16 +58,16 @@ def _size(svg: str) -> tuple[float, float]:
     return float(found.group(1)), float(found.group(2))
 
 
-def slide_spec(label: str, entry: dict | None = None) -> dict:
+def slide_spec(data, label: str, entry: dict | None = None) -> dict:
     """The figure's Vega-Lite spec with its title above and its note and citation below."""
     exhibit = exhibits.registry()[label]
     if not exhibit.is_figure:
         raise ValueError(f"analysis/exhibits.py: {label} is a table, not a figure: it has no drawing to download")
     if not exhibit.title:
         raise ValueError(f"analysis/exhibits.py: figure {label} has no title to draw on its downloads")
-    spec = _without_links(exhibit.make().to_dict())
+    spec = _without_links(exhibit.make(data).to_dict())
     width, _ = _size(vl_convert.vegalite_to_svg(spec))
-    note, cite = footer(exhibit, width, entry)
+    note, cite = footer(data, exhibit, width, entry)
     top = {key: spec.pop(key) for key in ("$schema", "config", "datasets", "description") if key in spec}
     spec["title"] = {"text": exhibit.title, "anchor": "start", "frame": "bounds", "fontSize": TITLE_SIZE, "offset": 14}
     return {
@@ -106,9 +106,9 @@ def _titled(svg: str, title: str, description: str) -> str:
     return f"{svg[:head]}<title>{html.escape(title)}</title><desc>{html.escape(description)}</desc>{svg[head:]}"
 
 
-def draw(label: str, entry: dict | None = None) -> tuple[str, bytes]:
+def draw(data, label: str, entry: dict | None = None) -> tuple[str, bytes]:
     """The figure as SVG text and PNG bytes."""
-    spec = slide_spec(label, entry)
+    spec = slide_spec(data, label, entry)
     payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
     svg = charts.static_svg(payload, f"{label}-download")
     svg = _titled(svg, exhibits.registry()[label].title, spec.get("description", ""))
@@ -120,9 +120,9 @@ def draw(label: str, entry: dict | None = None) -> tuple[str, bytes]:
     return svg, png
 
 
-def write(label: str, directory: Path, entry: dict | None = None) -> tuple[Path, Path]:
+def write(data, label: str, directory: Path, entry: dict | None = None) -> tuple[Path, Path]:
     """Write ``label.svg`` and ``label.png`` into ``directory``."""
-    svg, png = draw(label, entry)
+    svg, png = draw(data, label, entry)
     directory.mkdir(parents=True, exist_ok=True)
     svg_file, png_file = directory / f"{label}.svg", directory / f"{label}.png"
     svg_file.write_text(svg, encoding="utf-8")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis import citation, coding, findings, indices, results, review, threats
+from analysis import citation, coding, findings, results, review, threats
 from analysis.datafiles import read_rows
 from analysis.paths import DATA_DIR
 
@@ -25,14 +25,14 @@ TABLES = ("key_findings", "index_scores", "indicator_scores", "orderings", "thre
 LISTS = {"new": threats.NEW, "persistent": threats.PERSISTENT, "early": threats.EARLY}
 
 
-def snapshot() -> tuple[dict, dict[str, pd.DataFrame]]:
+def snapshot(data) -> tuple[dict, dict[str, pd.DataFrame]]:
     """This edition's metadata and findings, in the shape kept for later editions."""
-    key = findings.key_findings()
+    key = findings.key_findings(data)
     scores, indicators, orders = [], [], []
-    for index_id in results.index_ids():
-        for r in results.index_table(index_id).itertuples():
+    for index_id in results.index_ids(data):
+        for r in results.index_table(data, index_id).itertuples():
             scores.append({"index": index_id, "source_id": r.source_id, "source": r.source, "score": r.score})
-        for r in results.indicator_scores(index_id).itertuples():
+        for r in results.indicator_scores(data, index_id).itertuples():
             indicators.append(
                 {
                     "index": index_id,
@@ -42,7 +42,7 @@ def snapshot() -> tuple[dict, dict[str, pd.DataFrame]]:
                     "score": int(r.score),
                 }
             )
-        for r in results.sensitivity(index_id)["pairs"].itertuples():
+        for r in results.sensitivity(data, index_id)["pairs"].itertuples():
             orders.append(
                 {
                     "index": index_id,
@@ -53,13 +53,13 @@ def snapshot() -> tuple[dict, dict[str, pd.DataFrame]]:
                     "robust": bool(r.robust),
                 }
             )
-    found = threats.patterns(results.threat_matrix("item"), "item", "short")
-    annotations = results.annotations()
-    book = indices.rubrics()
+    found = threats.patterns(results.threat_matrix(data, "item"), "item", "short")
+    annotations = results.annotations(data)
+    book = data.rubrics
     meta = {
-        "version": str(citation.book()["version"]),
-        "date-released": str(citation.book()["date-released"]),
-        "codebook": coding.codebook()["version"],
+        "version": str(citation.book(data)["version"]),
+        "date-released": str(citation.book(data)["date-released"]),
+        "codebook": data.codebook["version"],
         "rubrics": book["version"],
         "rules": [r["id"] for r in book["sensitivity"]["rules"]],
         "threats_level": "item",
@@ -78,9 +78,9 @@ def snapshot() -> tuple[dict, dict[str, pd.DataFrame]]:
     return meta, {name: results.published(table) for name, table in tables.items()}
 
 
-def write_snapshot(directory: Path) -> Path:
+def write_snapshot(data, directory: Path) -> Path:
     """Keep this edition's findings in ``directory`` (data/editions/<version>/)."""
-    meta, tables = snapshot()
+    meta, tables = snapshot(data)
     directory.mkdir(parents=True, exist_ok=True)
     header = (
         "# An edition's findings, kept so that later editions can say exactly what moved\n"
@@ -112,7 +112,7 @@ def load(directory: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
 # --- what changed, and why -----------------------------------------------------------
 
 
-def coding_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+def coding_changes(data, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """Every coded unit (a code, and for a threat its item, on a sentence) whose stance
     changed, or that was added or removed, with why. Items are compared only when both
     editions coded them (an edition of codebook 1 had none)."""
@@ -123,8 +123,8 @@ def coding_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     audit = {(r["sentence_id"], r["code"]): r for r in read_rows(review.STANCE_AUDIT)}
     missed = {(r["source_id"], r["code"]) for r in read_rows(review.ZERO_REVIEW) if r["decision"] == review.MISSED}
     adjudicated = {(r["sentence_id"], r["code"]) for r in read_rows(coding.ADJUDICATION)}
-    added_in = coding.codes().set_index("code")["added"]
-    source_of = _source_of_sentence()
+    added_in = coding.codes(data).set_index("code")["added"]
+    source_of = _source_of_sentence(data)
     rows = []
     for unit in sorted(set(before.index) | set(after.index)):
         was, now = before.get(unit, "absent"), after.get(unit, "absent")
@@ -157,12 +157,11 @@ def coding_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sentence_id", "source_id", "code", "item", "old", "new", "why"])
 
 
-def _source_of_sentence() -> dict[str, str]:
-    documents = results.sources().assign(documents=lambda t: t["documents"].str.split()).explode("documents")
+def _source_of_sentence(data) -> dict[str, str]:
+    documents = results.sources(data).assign(documents=lambda t: t["documents"].str.split()).explode("documents")
     source_of_document = dict(zip(documents["documents"], documents["source_id"], strict=True))
-    from analysis import corpus
 
-    return {s.id: source_of_document[d.id] for d in corpus.load_documents() for s in d.sentences}
+    return {s.id: source_of_document[d.id] for d in data.documents.values() for s in d.sentences}
 
 
 def _explain(changes: pd.DataFrame, source_id: str, codes: list[str]) -> str:
@@ -174,10 +173,12 @@ def _robust(row: dict) -> str:
     return "robust" if str(row["robust"]) == "True" else "not robust"
 
 
-def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def changes(
+    data, old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
     """One row per finding that differs between two editions: what, old value, new value, why."""
-    coded = coding_changes(old["coding"], new["coding"])
-    rubric = indices.rubrics()
+    coded = coding_changes(data, old["coding"], new["coding"])
+    rubric = data.rubrics
     codes_of = {(i["id"], ind["id"]): ind["codes"] for i in rubric["indices"] for ind in i["indicators"]}
     added_rules = [r for r in new_meta["rules"] if r not in old_meta["rules"]]
     index_label = {i["id"]: i["label"].lower() for i in rubric["indices"]}
@@ -234,7 +235,7 @@ def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: d
                     "threats now compared at the level of named items, and an enforcement priority counts as naming one"
                 )
             else:
-                threat_codes = list(coding.codes().query("dimension == @coding.THREATS")["code"])
+                threat_codes = list(coding.codes(data).query("dimension == @coding.THREATS")["code"])
                 why = "; ".join(_explain(coded, s, threat_codes) for s in names if _explain(coded, s, threat_codes))
             add("threat list", f"threats {LISTS[r.list]}", was or "none", now or "none", why)
     old_key = dict(zip(old["key_findings"]["finding"], old["key_findings"]["text"], strict=True))
@@ -267,21 +268,21 @@ def changes(old_meta: dict, old: dict[str, pd.DataFrame], new_meta: dict, new: d
     return pd.DataFrame(rows, columns=["kind", "what", "old", "new", "why"])
 
 
-def what_changed(folder: Path = EDITIONS_DIR) -> tuple[dict | None, pd.DataFrame, pd.DataFrame]:
+def what_changed(data, folder: Path = EDITIONS_DIR) -> tuple[dict | None, pd.DataFrame, pd.DataFrame]:
     """(previous edition's metadata, the changed findings, the coding changes) against the newest kept edition."""
-    new_meta, new = snapshot()
+    new_meta, new = snapshot(data)
     before = previous(new_meta["version"], folder)
     if before is None:
         return (
             None,
             pd.DataFrame(columns=["kind", "what", "old", "new", "why"]),
-            coding_changes(new["coding"], new["coding"]),
+            coding_changes(data, new["coding"], new["coding"]),
         )
     old_meta, old = load(before)
-    return old_meta, changes(old_meta, old, new_meta, new), coding_changes(old["coding"], new["coding"])
+    return old_meta, changes(data, old_meta, old, new_meta, new), coding_changes(data, old["coding"], new["coding"])
 
 
-def change_figures(before: dict | None, changed: pd.DataFrame, recoded: pd.DataFrame) -> dict[str, object]:
+def change_figures(data, before: dict | None, changed: pd.DataFrame, recoded: pd.DataFrame) -> dict[str, object]:
     """The 'What changed' page's numbers and sentences."""
     counts = changed["kind"].value_counts()
     kinds = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()]
@@ -289,7 +290,7 @@ def change_figures(before: dict | None, changed: pd.DataFrame, recoded: pd.DataF
     why = recoded["why"].value_counts()
     units = len(recoded)
     return {
-        "now": str(citation.book()["version"]),
+        "now": str(citation.book(data)["version"]),
         "before": before["version"] if before else "none",
         "changes": findings.Phrase(f"{findings.join(kinds)} {verb}" if kinds else "nothing differs"),
         "recoded": findings.Phrase(

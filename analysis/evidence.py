@@ -63,13 +63,13 @@ def _unit_section(row, quotes, unit: str, level: str = "h3") -> str:
     )
 
 
-def dimension_page(dimension: str) -> HTML:
+def dimension_page(data, dimension: str) -> HTML:
     """The evidence page of one dimension: sources in time order, codes in codebook order;
     for threats, each family with its named items beneath it."""
-    table = results.dimension_table(dimension)
-    quotes = results.quotes()
+    table = results.dimension_table(data, dimension)
+    quotes = results.quotes(data)
     quotes = quotes[quotes["dimension"] == dimension]
-    item_rows = results.threat_matrix("item") if dimension == "threats" else None
+    item_rows = results.threat_matrix(data, "item") if dimension == "threats" else None
     sources = table.drop_duplicates("source_id")
     nav = " · ".join(
         f'<a href="#ev-{html.escape(s.source_id)}">{html.escape(s.source)}</a>' for s in sources.itertuples()

@@ -22,9 +22,9 @@ TYPES = {"int64": "integer", "Int64": "integer", "float64": "number", "bool": "b
 DECLARED = SCHEMAS_DIR / "datapackage.yaml"
 
 
-def sentences_frame() -> pd.DataFrame:
+def sentences_frame(data) -> pd.DataFrame:
     rows = []
-    for document in corpus.load_documents():
+    for document in data.documents.values():
         for paragraph in document.paragraphs:
             for sentence in paragraph.sentences:
                 rows.append(
@@ -41,18 +41,18 @@ def sentences_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
+def resources(data) -> dict[str, tuple[pd.DataFrame, list[str], str]]:
     """The corpus and coding resources: name -> (table, primary key, description)."""
-    documents = corpus.documents_frame().drop(columns=["file"])
+    documents = corpus.documents_frame(data).drop(columns=["file"])
     columns = "document_id sentence_id paragraph_id start end quote prefix suffix code item dimension stance coder note"
-    annotations = results.annotations()[columns.split()]
+    annotations = results.annotations(data)[columns.split()]
     return {
         "documents": (documents, ["document_id"], "The documents: provenance, dates and size."),
-        "sentences": (sentences_frame(), ["sentence_id"], "Every paragraph's natural sentences with their ids."),
-        "codebook": (coding.codes(), ["code"], "Codes of the three dimensions with their rules and keywords."),
+        "sentences": (sentences_frame(data), ["sentence_id"], "Every paragraph's natural sentences with their ids."),
+        "codebook": (coding.codes(data), ["code"], "Codes of the three dimensions with their rules and keywords."),
         "annotations": (annotations, [], "Quote-anchored codes; sentence ids derived from the quote's position."),
         "reliability": (
-            measures.reliability_results(),
+            measures.reliability_results(data),
             [],
             "Krippendorff's alpha of each round of blind second coding, per dimension, code and (round 2) threat item.",
         ),
@@ -63,7 +63,7 @@ def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
             "codebook 2.0.0.",
         ),
         "threat_items": (
-            coding.items(),
+            coding.items(data),
             ["item"],
             "The named threat items beneath each threats code (family), with their rules, keywords and the "
             "enforcement codes that count as the same thing.",
@@ -76,21 +76,21 @@ def resources() -> dict[str, tuple[pd.DataFrame, list[str], str]]:
     }
 
 
-def derived_tables() -> dict[str, pd.DataFrame]:
+def derived_tables(data) -> dict[str, pd.DataFrame]:
     """The derived tables behind the findings, by resource name (see datapackage.yaml)."""
     from analysis import exhibits
 
     return {
-        "enforcement_salience": results.dimension_table("enforcement"),
-        "harm_reduction_scores": results.indicator_scores(exhibits.HR_INDEX),
-        "harm_reduction_index": results.index_table(exhibits.HR_INDEX),
-        "enforcement_scores": results.indicator_scores(exhibits.ENFORCEMENT_INDEX),
-        "enforcement_index": results.index_table(exhibits.ENFORCEMENT_INDEX),
-        "threat_matrix": results.threat_matrix("item"),
-        "threat_families": results.threat_matrix("code"),
-        "rank_stability": results.rank_stability(),
-        "order_robustness": results.order_robustness(),
-        "similarity": results.similarity(),
+        "enforcement_salience": results.dimension_table(data, "enforcement"),
+        "harm_reduction_scores": results.indicator_scores(data, exhibits.HR_INDEX),
+        "harm_reduction_index": results.index_table(data, exhibits.HR_INDEX),
+        "enforcement_scores": results.indicator_scores(data, exhibits.ENFORCEMENT_INDEX),
+        "enforcement_index": results.index_table(data, exhibits.ENFORCEMENT_INDEX),
+        "threat_matrix": results.threat_matrix(data, "item"),
+        "threat_families": results.threat_matrix(data, "code"),
+        "rank_stability": results.rank_stability(data),
+        "order_robustness": results.order_robustness(data),
+        "similarity": results.similarity(data),
     }
 
 
@@ -139,12 +139,12 @@ def _write(table: pd.DataFrame, path: Path) -> None:
     table.to_csv(path, index=False, lineterminator="\n")
 
 
-def export(directory: Path) -> Path:
+def export(data, directory: Path) -> Path:
     """Write one CSV per resource and datapackage.json into ``directory``."""
     from analysis import exhibits
 
     directory.mkdir(parents=True, exist_ok=True)
-    book = coding.codebook()
+    book = data.codebook
     descriptor = {
         "name": "drug-law-enforcement-sources",
         "title": "Sources on drug law enforcement compared: corpus, codebook, coding and findings",
@@ -165,14 +165,14 @@ def export(directory: Path) -> Path:
             }
         )
 
-    for name, (table, key, description) in resources().items():
+    for name, (table, key, description) in resources(data).items():
         add(name, table, f"{name}.csv", _inferred_schema(table, key), description)
     declaration = declared()
-    for name, table in derived_tables().items():
+    for name, table in derived_tables(data).items():
         schema, description = declared_schema(name, declaration)
         add(name, conform(name, table, schema), f"{name}.csv", schema, description)
     for label, exhibit in exhibits.registry().items():
-        table = exhibits.data_of(exhibit)
+        table = exhibits.data_of(data, exhibit)
         kind = "figure" if exhibit.is_figure else "table"
         add(
             label,

@@ -30,14 +30,14 @@ from analysis.wording import (
 )
 
 
-def length_figures(dimension: str = "enforcement") -> dict[str, object]:
+def length_figures(data, dimension: str = "enforcement") -> dict[str, object]:
     """Why shares, not counts: document and source lengths, and the order raw counts would give."""
     from analysis import corpus
 
-    documents = corpus.documents_frame()
-    sources = results.sources()
+    documents = corpus.documents_frame(data)
+    sources = results.sources(data)
     label = dict(zip(sources["source_id"], sources["source"], strict=True))
-    coded = results.coded_sentences(dimension)
+    coded = results.coded_sentences(data, dimension)
     by_words = sources.sort_values("words", ascending=False)["source"].tolist()
     words = sources.set_index("source_id")["words"]
     from scipy import stats  # here, not at the top: most of a second to import, in every page's kernel
@@ -76,21 +76,21 @@ def length_figures(dimension: str = "enforcement") -> dict[str, object]:
     }
 
 
-def leaders(dimension: str = "enforcement") -> list[dict]:
+def leaders(data, dimension: str = "enforcement") -> list[dict]:
     """Per source (time order): its most salient code, the next one, and whether the
     lead is clear (the paired difference's interval excludes zero)."""
-    table = results.dimension_table(dimension)
+    table = results.dimension_table(data, dimension)
     found = []
     for _source_id, rows in table.groupby("source_id", sort=False):
         ranked = rows.sort_values("share", ascending=False, kind="stable")
         top, runner_up = ranked.iloc[0], ranked.iloc[1]
-        lead = results.difference((top.source_id, top.code), (runner_up.source_id, runner_up.code))
+        lead = results.difference(data, (top.source_id, top.code), (runner_up.source_id, runner_up.code))
         found.append({"top": top, "next": runner_up, "clear": clear(lead), "lead": lead})
     return found
 
 
-def enforcement(dimension: str = "enforcement") -> dict[str, object]:
-    table = results.dimension_table(dimension)
+def enforcement(data, dimension: str = "enforcement") -> dict[str, object]:
+    table = results.dimension_table(data, dimension)
     n_sources = table["source_id"].nunique()
     raised_by = table[table["sentences"] > 0].groupby("code", sort=False)["source_id"].nunique()
     shared = [c for c in dict.fromkeys(table["code"]) if raised_by.get(c, 0) == n_sources]
@@ -99,13 +99,13 @@ def enforcement(dimension: str = "enforcement") -> dict[str, object]:
     for code in shared:
         rows = table[table["code"] == code].sort_values("share", kind="stable")
         low, high = rows.iloc[0], rows.iloc[-1]
-        d = results.difference((high.source_id, code), (low.source_id, code))
+        d = results.difference(data, (high.source_id, code), (low.source_id, code))
         phrases.append(
             f"{high.short}: from {percent(low.share)} of {low.source}'s sentences to {percent(high.share)} of "
             f"{high.source}'s, {gap(d)}"
         )
     lead_list = []
-    tops = leaders(dimension)
+    tops = leaders(data, dimension)
     for lead in tops:
         top, runner_up = lead["top"], lead["next"]
         ahead = "clearly ahead of" if lead["clear"] else "not clearly ahead of"
@@ -136,42 +136,45 @@ def enforcement(dimension: str = "enforcement") -> dict[str, object]:
     }
 
 
-def _ranking(index_id: str) -> str:
-    table = results.index_table(index_id).sort_values("score", ascending=False, kind="stable")
+def _ranking(data, index_id: str) -> str:
+    table = results.index_table(data, index_id).sort_values("score", ascending=False, kind="stable")
     return join([f"{r.source} ({r.score:.0f})" for r in table.itertuples()])
 
 
-def firm_orders(index_id: str) -> str:
+def firm_orders(data, index_id: str) -> str:
     """The robust orderings, grouped by the higher source: 'A above B and C; D above C'."""
-    pairs = results.sensitivity(index_id)["pairs"]
+    pairs = results.sensitivity(data, index_id)["pairs"]
     robust = pairs[pairs["robust"]]
     groups = [f"{higher} above {join(list(group['lower']))}" for higher, group in robust.groupby("higher", sort=False)]
     return join_groups(groups, empty="no ordering")
 
 
-def firm_rule() -> str:
+def firm_rule(data) -> str:
     """What a firm ordering survives, in the findings' words."""
-    settings = indices.rubrics()["sensitivity"]
+    settings = data.rubrics["sensitivity"]
     return (
         f"under every scoring rule and in at least {settings['robust_share']:.0%} of {settings['draws']:,} "
         "random weightings"
     )
 
 
-def ordering(pair, index_id: str) -> str:
-    """One ordering of an index (a row of ``results.order_robustness()``) in the findings'
+def ordering(data, pair, index_id: str) -> str:
+    """One ordering of an index (a row of ``results.order_robustness(data)``) in the findings'
     words: firm, or what it rests on."""
     if pair.robust:
-        return f"{pair.higher} above {pair.lower}: firm {firm_rule()}."
-    settings = indices.rubrics()["sensitivity"]
-    return indices.dependency(pair, settings, indices.weights_in_words(indices.index_rubric(index_id))) + "."
+        return f"{pair.higher} above {pair.lower}: firm {firm_rule(data)}."
+    settings = data.rubrics["sensitivity"]
+    return (
+        indices.dependency(pair, settings, indices.weights_in_words(indices.index_rubric(index_id, data.rubrics))) + "."
+    )
 
 
-def top_fragile(index_id: str):
+def top_fragile(data, index_id: str):
     """The non-robust ordering nearest the top of the published ranking, or None."""
-    pairs = results.sensitivity(index_id)["pairs"]
+    pairs = results.sensitivity(data, index_id)["pairs"]
     rank = {
-        s: i for i, s in enumerate(results.index_table(index_id).sort_values("score", ascending=False)["source_id"])
+        s: i
+        for i, s in enumerate(results.index_table(data, index_id).sort_values("score", ascending=False)["source_id"])
     }
     fragile = pairs[~pairs["robust"]]
     if fragile.empty:
@@ -179,9 +182,9 @@ def top_fragile(index_id: str):
     return min(fragile.itertuples(), key=lambda p: (rank[p.higher_id], rank[p.lower_id]))
 
 
-def indices_figures() -> dict[str, object]:
+def indices_figures(data) -> dict[str, object]:
     """The sensitivity analysis's settings in words, and each index's findings (``by_index``)."""
-    book = indices.rubrics()
+    book = data.rubrics
     settings = book["sensitivity"]
     figures: dict[str, object] = {
         "draw_count": f"{settings['draws']:,}",
@@ -190,25 +193,25 @@ def indices_figures() -> dict[str, object]:
         "rule_count": len(settings["rules"]),
         "rules": Bullets([f"{r['label']}: {r['description']}" for r in settings["rules"]]),
     }
-    figures["by_index"] = {index["id"]: index_figures(index, settings) for index in book["indices"]}
+    figures["by_index"] = {index["id"]: index_figures(data, index, settings) for index in book["indices"]}
     return figures
 
 
-def index_figures(index: dict, settings: dict) -> dict[str, object]:
+def index_figures(data, index: dict, settings: dict) -> dict[str, object]:
     """One index's ranking, firm orderings, what the others rest on, and who ranks first."""
     key = index["id"]
-    pairs = results.sensitivity(key)["pairs"]
+    pairs = results.sensitivity(data, key)["pairs"]
     figures: dict[str, object] = {
-        "ranking": Phrase(_ranking(key)),
-        "robust": Phrase(firm_orders(key)),
+        "ranking": Phrase(_ranking(data, key)),
+        "robust": Phrase(firm_orders(data, key)),
         "robust_n": f"{int(pairs['robust'].sum())} of {len(pairs)}",
         "dependencies": Bullets(
-            [ordering(p, key) for p in pairs[~pairs["robust"]].itertuples()],
+            [ordering(data, p, key) for p in pairs[~pairs["robust"]].itertuples()],
             empty="None: every ordering is firm.",
         ),
         "indicator_count": len(index["indicators"]),
     }
-    stability = results.sensitivity(key)["rank_stability"]
+    stability = results.sensitivity(data, key)["rank_stability"]
     firsts = []
     for rule in settings["rules"]:
         mine = stability[(stability["rank"] == 1) & (stability["rule"] == rule["id"])]
@@ -220,10 +223,10 @@ def index_figures(index: dict, settings: dict) -> dict[str, object]:
     return figures
 
 
-def synthesis_figures() -> dict[str, object]:
-    table = results.convergence()
+def synthesis_figures(data) -> dict[str, object]:
+    table = results.convergence(data)
     rows = table.drop_duplicates("code")
-    pairs = synthesis.unique_pairs(results.similarity()).assign(shown=lambda t: t["cosine"].round(2))
+    pairs = synthesis.unique_pairs(results.similarity(data)).assign(shown=lambda t: t["cosine"].round(2))
 
     def pairs_at(value: float) -> str:
         tied = pairs[pairs["shown"] == value]
@@ -234,21 +237,25 @@ def synthesis_figures() -> dict[str, object]:
 
     ranked = pairs.sort_values("cosine", ascending=False, kind="stable")
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
-    spread = results.cosine_difference((top.source_a_id, top.source_b_id), (bottom.source_a_id, bottom.source_b_id))
+    spread = results.cosine_difference(
+        data, (top.source_a_id, top.source_b_id), (bottom.source_a_id, bottom.source_b_id)
+    )
     close = [
         r
         for r in ranked.iloc[1:].itertuples()
-        if not clear(results.cosine_difference((top.source_a_id, top.source_b_id), (r.source_a_id, r.source_b_id)))
+        if not clear(
+            results.cosine_difference(data, (top.source_a_id, top.source_b_id), (r.source_a_id, r.source_b_id))
+        )
     ]
     return {
         "shared_n": int((rows["pattern"] == synthesis.SHARED).sum()),
         "contested": Phrase(
-            join([results.topic_name(r.code) for r in rows[rows["pattern"] == synthesis.CONTESTED].itertuples()])
+            join([results.topic_name(data, r.code) for r in rows[rows["pattern"] == synthesis.CONTESTED].itertuples()])
         ),
         "distinct": Phrase(
             join(
                 [
-                    f"{results.topic_name(r.code)} ({_only(table, r.code)})"
+                    f"{results.topic_name(data, r.code)} ({_only(table, r.code)})"
                     for r in rows[rows["pattern"] == synthesis.DISTINCT].itertuples()
                 ]
             )
@@ -288,11 +295,11 @@ def _only(table: pd.DataFrame, code: str) -> str:
     return f"{row.source} only"
 
 
-def key_findings() -> dict[str, object]:
+def key_findings(data) -> dict[str, object]:
     """The introduction's key findings: each at most two plain sentences, with one
     phrase saying how sure it is."""
-    enf, idx, thr = enforcement(), indices_figures(), threat_figures()
-    tops = leaders("enforcement")
+    enf, idx, thr = enforcement(data), indices_figures(data), threat_figures(data)
+    tops = leaders(data, "enforcement")
     by_code: dict[str, list] = {}
     for lead in tops:
         by_code.setdefault(lead["top"].short.lower(), []).append(lead["top"])
@@ -314,32 +321,32 @@ def key_findings() -> dict[str, object]:
         else "in no source is that lead over the next priority larger than the uncertainty"
     )
 
-    def index_finding(key: str, name: str) -> Phrase:
-        fragile = top_fragile(key)
-        settings = indices.rubrics()["sensitivity"]
-        weights = indices.weights_in_words(indices.index_rubric(key))
+    def index_finding(data, key: str, name: str) -> Phrase:
+        fragile = top_fragile(data, key)
+        settings = data.rubrics["sensitivity"]
+        weights = indices.weights_in_words(indices.index_rubric(key, data.rubrics))
         if fragile is None:
             but = ""
         elif fragile.reversed_under:
             but = f", but {indices.dependency(fragile, settings, weights, whole=False)}"
         else:
             but = f"; {indices.dependency(fragile, settings, weights)}"
-        pairs = results.sensitivity(key)["pairs"]
+        pairs = results.sensitivity(data, key)["pairs"]
         others = "" if pairs["robust"].all() else "; no other ordering is"
         return Phrase(
             f"On the 0–100 {name} index the order is {idx['by_index'][key]['ranking']}{but}. "
-            f"Firm {firm_rule()}: {idx['by_index'][key]['robust']}{others}."
+            f"Firm {firm_rule(data)}: {idx['by_index'][key]['robust']}{others}."
         )
 
-    similar = synthesis_figures()
+    similar = synthesis_figures(data)
     return {
         "enforcement": Phrase(
             f"Of the {enf['codes']} enforcement priorities, {enf['shared_n']} are raised by all "
             f"{enf['sources']} sources; the one each source discusses most, as a share of its sentences, is "
             f"{join_groups(most)}. {sure[0].upper()}{sure[1:]}."
         ),
-        "harm_reduction": index_finding(_index_id("harm_reduction"), "harm-reduction"),
-        "enforcement_index": index_finding(_index_id("enforcement"), "enforcement-orientation"),
+        "harm_reduction": index_finding(data, _index_id(data, "harm_reduction"), "harm-reduction"),
+        "enforcement_index": index_finding(data, _index_id(data, "enforcement"), "enforcement-orientation"),
         "threats": Phrase(
             f"Named by the latest source ({thr['latest']}, {thr['year_latest']}), each in "
             f"{thr['new_sentences']} of its sentences, and by no earlier one, not even through the matching "
@@ -363,7 +370,7 @@ def clear_spread(similar: dict) -> bool:
     return similar["spread"].text.endswith("larger than the uncertainty")
 
 
-def _index_id(dimension: str) -> str:
+def _index_id(data, dimension: str) -> str:
     """The index built on a dimension (rubrics.yaml)."""
-    (index,) = [i["id"] for i in indices.rubrics()["indices"] if i["dimension"] == dimension]
+    (index,) = [i["id"] for i in data.rubrics["indices"] if i["dimension"] == dimension]
     return index

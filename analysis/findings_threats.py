@@ -9,10 +9,10 @@ from analysis import results, threats
 from analysis.wording import Phrase, join, join_groups
 
 
-def _named(matrix: pd.DataFrame, pattern: str, unit: str = "item") -> list[str]:
+def _named(data, matrix: pd.DataFrame, pattern: str, unit: str = "item") -> list[str]:
     """The threats of a pattern as running text names them (items: their label; families: short label)."""
     if unit == "item":
-        in_text = dict(zip(results.items()["item"], results.items()["in_text"], strict=True))
+        in_text = dict(zip(results.items(data)["item"], results.items(data)["in_text"], strict=True))
         return [in_text[i] for i in threats.patterns(matrix, unit, "item")[pattern]]
     return [name[0].lower() + name[1:] for name in threats.patterns(matrix, unit)[pattern]]
 
@@ -24,9 +24,9 @@ def _years_named(matrix: pd.DataFrame, item: str) -> str:
     return join(years) + (" source" if len(years) == 1 else " sources")
 
 
-def _family_summary(families: pd.DataFrame) -> str:
+def _family_summary(data, families: pd.DataFrame) -> str:
     """The families' patterns in plain sentences."""
-    lists = {p: _named(families, p, "code") for p in (threats.NEW, threats.PERSISTENT, threats.EARLY)}
+    lists = {p: _named(data, families, p, "code") for p in (threats.NEW, threats.PERSISTENT, threats.EARLY)}
     n = families["code"].nunique()
     verb = {p: "is" if len(lists[p]) == 1 else "are" for p in lists}
     new = (
@@ -44,18 +44,18 @@ def _family_summary(families: pd.DataFrame) -> str:
     return f"Across the {n} broader families, {new}, and {early}. {named}"
 
 
-def threat_figures() -> dict[str, object]:
-    items = results.threat_matrix("item")
-    families = results.threat_matrix("code")
-    sources = results.sources()
+def threat_figures(data) -> dict[str, object]:
+    items = results.threat_matrix(data, "item")
+    families = results.threat_matrix(data, "code")
+    sources = results.sources(data)
     latest = sources[sources["reference_year"] == sources["reference_year"].max()]
     first = items.drop_duplicates("item").dropna(subset=["first_named"])
     by_year = first.groupby("first_named").size()
     via = first[first["first_named_as"] == threats.AS_PRIORITY]
-    equivalents = results.items()
+    equivalents = results.items(data)
     equivalents = equivalents[equivalents["enforcement_codes"] != ""]
-    code_label = dict(zip(results.codes()["code"], results.codes()["short"], strict=True))
-    in_text = dict(zip(results.items()["item"], results.items()["in_text"], strict=True))
+    code_label = dict(zip(results.codes(data)["code"], results.codes(data)["short"], strict=True))
+    in_text = dict(zip(results.items(data)["item"], results.items(data)["in_text"], strict=True))
     new = threats.patterns(items, "item", "item")[threats.NEW]
     new_counts = items[items["item"].isin(new) & (items["sentences"] > 0)]["sentences"]
     early = threats.patterns(items, "item", "item")[threats.EARLY]
@@ -70,16 +70,16 @@ def threat_figures() -> dict[str, object]:
         "latest": Phrase(join(list(latest["source"]))),
         "year_latest": int(latest["reference_year"].iloc[0]),
         "year_earliest": int(sources["reference_year"].min()),
-        "new": Phrase(join(_named(items, threats.NEW))),
+        "new": Phrase(join(_named(data, items, threats.NEW))),
         "new_n": len(new),
         "new_sentences": Phrase(
             f"{new_counts.min()} to {new_counts.max()}"
             if len(new_counts) and new_counts.min() != new_counts.max()
             else f"{new_counts.min() if len(new_counts) else 0}"
         ),
-        "persistent": Phrase(join(_named(items, threats.PERSISTENT))),
+        "persistent": Phrase(join(_named(data, items, threats.PERSISTENT))),
         "early": Phrase(join([f"{in_text[i]} ({_years_named(items, i)})" for i in early])),
-        "family_summary": Phrase(_family_summary(families)),
+        "family_summary": Phrase(_family_summary(data, families)),
         "first_by_year": Phrase(join(first_by_year)),
         "via_priority": Phrase(
             join([f"{in_text[r.item]} ({r.first_named_by}, {int(r.first_named)})" for r in via.itertuples()])

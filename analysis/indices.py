@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.datafiles import DataError, Problem, locate, read_checked_yaml
-from analysis.derived import once
+from analysis.datafiles import Problem, locate, read_checked_yaml
 from analysis.paths import CODING_DIR
 
 RUBRICS = CODING_DIR / "rubrics.yaml"
@@ -57,18 +56,8 @@ def validate_rubrics(codes: pd.DataFrame, path: Path = RUBRICS) -> list[Problem]
     return problems
 
 
-@once
-def rubrics() -> dict:
-    from analysis import coding
-
-    problems = validate_rubrics(coding.codes())
-    if problems:
-        raise DataError(problems)
-    return read_rubrics()
-
-
-def index_rubric(index_id: str, book: dict | None = None) -> dict:
-    book = book or rubrics()
+def index_rubric(index_id: str, book: dict) -> dict:
+    """One index's rubric from the rubrics (``data.rubrics``)."""
     (index,) = [i for i in book["indices"] if i["id"] == index_id]
     return index
 

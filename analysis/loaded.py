@@ -1,14 +1,18 @@
-"""The loaded data and derived tables, computed once per build and handed to every page.
+"""The loaded data: the project's data files, read and validated once, and every table
+derived from them, in one object passed to whatever computes a finding.
+
+Measures, tables, charts, findings and the data package all take a :class:`Loaded` as
+their first argument (named ``data``), so nothing is read or computed behind a caller's
+back and a test builds the world it needs. ``load()`` makes one for the project's files.
 
 Each page of the book is a notebook run in its own kernel, so each would read, validate
 and compute everything again. Instead the build computes every table once, after the
 data checks passed, and saves them (:func:`save`), one file per table, in a folder named
-by a hash of every file in data/ and analysis/. A function marked :func:`once` looks
-there first, for its own table only (a page that shows no interval never loads the
-bootstrap's draws): a kernel whose inputs differ finds no folder under their hash and
-computes the table itself, so saved tables are never stale. (Not to be confused with
-an edition's findings, which ``python -m analysis snapshot`` keeps in data/editions/.)
-Within one process each table is computed at most once.
+by a hash of every file in data/ and analysis/. A table marked :func:`table` looks there
+first, for itself only (a page that shows no interval never loads the bootstrap's
+draws): a kernel whose inputs differ finds no folder under their hash and computes the
+table itself, so saved tables are never stale. (Not to be confused with an edition's
+findings, which ``python -m analysis snapshot`` keeps in data/editions/.)
 """
 
 from __future__ import annotations
@@ -18,53 +22,105 @@ import hashlib
 import inspect
 import pickle
 import shutil
+from pathlib import Path
+
+import yaml
 
 from analysis.paths import ROOT
 
 DERIVED_DIR = ROOT / "_build" / "derived"
-_TABLES: dict[tuple, object] = {}  # (module.function, its arguments) -> the table
-_state: dict = {"adopt": True}  # whether this process may still take the build's saved tables
 
 
-def once(function):
-    """Compute ``function``'s table once per process, or take it from the build's saved tables."""
+class Loaded:
+    """The project's data files, each read and validated on first use, and the tables
+    derived from them, each computed at most once."""
+
+    def __init__(self, saved: Path | None = None):
+        self.saved = saved  # a build's saved tables for these very inputs, or None
+        self.tables: dict[tuple, object] = {}  # (module.function, its arguments) -> the table
+
+    @functools.cached_property
+    def metadata(self) -> dict:
+        """The sources metadata (sources -> documents), checked against every text it lists."""
+        from analysis import corpus
+
+        path = corpus.SOURCES_METADATA
+        return _valid(corpus.validate_sources(path), lambda: yaml.safe_load(path.read_text(encoding="utf-8")))
+
+    @functools.cached_property
+    def documents(self) -> dict:
+        """Every document by id, in metadata order, split into paragraphs and sentences."""
+        from analysis import corpus
+
+        found = {}
+        for source in self.metadata["sources"]:
+            for entry in source["documents"]:
+                path = corpus.SOURCES_METADATA.parent / entry["file"]  # beside it, as validate_sources checks
+                text = corpus.read_text(path)
+                paragraphs = tuple(corpus.split_document(entry["id"], text))
+                found[entry["id"]] = corpus.Document(entry["id"], source["id"], path, text, paragraphs)
+        return found
+
+    @functools.cached_property
+    def codebook(self) -> dict:
+        """The codebook, validated."""
+        from analysis import coding
+
+        return _valid(coding.validate_codebook(self, coding.CODEBOOK), lambda: coding.read_codebook(coding.CODEBOOK))
+
+    @functools.cached_property
+    def errata(self) -> tuple[tuple[str, str, str], ...]:
+        """The extraction faults and their readings: (document_id, wrong, reading), validated."""
+        from analysis import coding
+
+        return _valid(coding.validate_errata(self, coding.ERRATA), lambda: coding.read_errata(coding.ERRATA))
+
+    @functools.cached_property
+    def rubrics(self) -> dict:
+        """The two indices' rubrics, validated against the codebook."""
+        from analysis import coding, indices
+
+        codes = coding.codes(self)
+        return _valid(indices.validate_rubrics(codes, indices.RUBRICS), lambda: indices.read_rubrics(indices.RUBRICS))
+
+
+def _valid(problems: list, read):
+    from analysis.datafiles import DataError
+
+    if problems:
+        raise DataError(problems)
+    return read()
+
+
+def load() -> Loaded:
+    """The project's data, with the build's saved tables when they were computed from
+    these very inputs."""
+    from analysis.cli import inputs_fingerprint  # what the notebook cache is keyed on too
+
+    folder = DERIVED_DIR / inputs_fingerprint()
+    return Loaded(folder if folder.is_dir() else None)
+
+
+def table(function):
+    """Compute ``function(data, ...)``'s table once per ``data``, or take it from the
+    build's saved tables."""
     signature = inspect.signature(function)
     name = f"{function.__module__}.{function.__qualname__}"
 
     @functools.wraps(function)
-    def table(*args, **kwargs):
-        bound = signature.bind(*args, **kwargs)
+    def cached(data: Loaded, *args, **kwargs):
+        bound = signature.bind(data, *args, **kwargs)
         bound.apply_defaults()
-        key = (name, *bound.arguments.values())
-        if key not in _TABLES and _state["adopt"]:
-            saved = _saved_folder() / _file_name(key)
+        key = (name, *list(bound.arguments.values())[1:])
+        if key not in data.tables and data.saved is not None:
+            saved = data.saved / _file_name(key)
             if saved.is_file():
-                _TABLES[key] = pickle.loads(saved.read_bytes())
-        if key not in _TABLES:
-            _TABLES[key] = function(*bound.args, **bound.kwargs)
-        return _TABLES[key]
+                data.tables[key] = pickle.loads(saved.read_bytes())
+        if key not in data.tables:
+            data.tables[key] = function(*bound.args, **bound.kwargs)
+        return data.tables[key]
 
-    table.cache_clear = clear
-    return table
-
-
-def clear() -> None:
-    """Forget every table (the data changed under this process); take no saved tables after it."""
-    _TABLES.clear()
-    _state["adopt"] = False
-
-
-def _fingerprint() -> str:
-    from analysis.cli import inputs_fingerprint  # what the notebook cache is keyed on too
-
-    return inputs_fingerprint()
-
-
-def _saved_folder():
-    """The folder of the saved tables of this process's inputs (hashed once per process)."""
-    if "folder" not in _state:
-        _state["folder"] = DERIVED_DIR / _fingerprint()
-    return _state["folder"]
+    return cached
 
 
 def _file_name(key: tuple) -> str:
@@ -72,13 +128,16 @@ def _file_name(key: tuple) -> str:
     return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32] + ".pickle"
 
 
-def save() -> None:
-    """Save every table this process has computed, replacing those of older inputs."""
-    target = DERIVED_DIR / _fingerprint()
+def save(data: Loaded) -> Path:
+    """Save every table ``data`` holds under the hash of the inputs, replacing those of
+    older inputs; returns the folder."""
+    from analysis.cli import inputs_fingerprint
+
+    target = DERIVED_DIR / inputs_fingerprint()
     partial = DERIVED_DIR / f"{target.name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    for key, value in _TABLES.items():
+    for key, value in data.tables.items():
         (partial / _file_name(key)).write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     for old in DERIVED_DIR.iterdir():
         if old.is_dir() and old != partial:
@@ -86,3 +145,4 @@ def save() -> None:
         elif old.is_file():
             old.unlink()
     partial.rename(target)  # a kernel finds all of a build's tables or none
+    return target

@@ -22,13 +22,13 @@ def corpus_summary(documents: pd.DataFrame) -> dict[str, int]:
 # --- coverage -------------------------------------------------------------------
 
 
-def coverage(annotations: pd.DataFrame) -> pd.DataFrame:
+def coverage(data, annotations: pd.DataFrame) -> pd.DataFrame:
     """Per document: how many sentences carry at least one code (of all, and of non-headings)."""
     from analysis import corpus
 
     coded = set(annotations["sentence_id"])
     rows = []
-    for document in corpus.load_documents():
+    for document in data.documents.values():
         body = [s.id for s in corpus.body_sentences(document)]
         all_ids = [s.id for s in document.sentences]
         n_coded = sum(1 for i in all_ids if i in coded)
@@ -133,12 +133,12 @@ def _alpha_row(level, dimension, code, sentences, a, b, stance_alpha, both):
 # --- keyword (dictionary) coder ---------------------------------------------------
 
 
-def keyword_coding(codes: pd.DataFrame) -> pd.DataFrame:
+def keyword_coding(data, codes: pd.DataFrame) -> pd.DataFrame:
     """The dictionary coder: a code for every non-heading sentence whose reading text
     (errata applied) contains one of the code's keywords as a whole word or phrase."""
     import re
 
-    from analysis import coding, corpus
+    from analysis import coding
 
     patterns = {
         row.code: re.compile(
@@ -147,12 +147,12 @@ def keyword_coding(codes: pd.DataFrame) -> pd.DataFrame:
         for row in codes.itertuples()
     }
     rows = []
-    for document in corpus.load_documents():
+    for document in data.documents.values():
         for paragraph in document.paragraphs:
             if paragraph.kind == "heading":
                 continue
             for sentence in paragraph.sentences:
-                text = coding.corrected(document.id, sentence.text).lower()
+                text = coding.corrected(data, document.id, sentence.text).lower()
                 rows += [{"sentence_id": sentence.id, "code": c} for c, p in patterns.items() if p.search(text)]
     return pd.DataFrame(rows, columns=["sentence_id", "code"])
 
@@ -185,7 +185,7 @@ def keyword_agreement(predicted: pd.DataFrame, human: pd.DataFrame, codes: pd.Da
     return pd.DataFrame(rows)
 
 
-def reliability_results() -> pd.DataFrame:
+def reliability_results(data) -> pd.DataFrame:
     """Alpha of every round's stored first and second codings of the stored sample,
     newest round first (the round the final coding follows); each round is read
     against the codes of its codebook, and against the threat items where it coded them."""
@@ -193,14 +193,14 @@ def reliability_results() -> pd.DataFrame:
     from analysis.results import published
 
     sample = [r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)]
-    codes = coding.codes()
+    codes = coding.codes(data)
     tables = []
     for folder in reversed(coding.ROUNDS):
         first_path, second_path, _ = coding.round_files(folder)
         first, second = coding.sample_codes(first_path), coding.sample_codes(second_path)
         version = coding.round_codebook(folder)
         known = codes[[_version(added) <= _version(version) for added in codes["added"]]]
-        items = coding.items() if coding.round_has_items(folder) else None
+        items = coding.items(data) if coding.round_has_items(folder) else None
         table = reliability(first, second, sample, known, items)
         tables.append(table.assign(round=folder.name)[["round", *table.columns]])
     return published(pd.concat(tables, ignore_index=True))

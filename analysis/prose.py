@@ -1,6 +1,6 @@
 """Every name the book's prose glues, written once, with the function that makes its value.
 
-A page glues what it uses: ``glue_page("enforcement.md")`` reads the page's
+A page glues what it uses: ``glue_page(data, "enforcement.md")`` reads the page's
 ``{glue:text}`` roles and ``{glue}`` blocks and glues exactly those names, from
 ``GLUED``. So ``grep -rn '"enf_codes"' analysis/`` finds the one line that says where
 a number in the prose comes from (figures and tables are glued by ``exhibits``).
@@ -13,55 +13,60 @@ import re
 from collections.abc import Callable
 
 from analysis import citation, coding, corpus, findings, measures, quotes, results, review
+from analysis.loaded import Loaded
 from analysis.paths import ROOT
 
 
 class Part:
     """A value taken from a producer's dict (``path`` are its keys, nested)."""
 
-    def __init__(self, producer: Callable[[], dict], *path: str):
+    def __init__(self, producer: Callable[[Loaded], dict], *path: str):
         self.producer, self.path = producer, path
 
-    def __call__(self, made: dict | None = None) -> object:
+    def __call__(self, data: Loaded, made: dict | None = None) -> object:
         made = {} if made is None else made
         if self.producer not in made:
-            made[self.producer] = self.producer()
+            made[self.producer] = self.producer(data)
         value = made[self.producer]
         for key in self.path:
             value = value[key]
         return value
 
 
-def _corpus() -> dict:
-    return measures.corpus_summary(corpus.documents_frame())
+def _corpus(data) -> dict:
+    return measures.corpus_summary(corpus.documents_frame(data))
 
 
-def _method() -> dict:
+def _method(data) -> dict:
     """The method chapter's numbers, from the same inputs as its tables."""
-    documents = corpus.documents_frame()
-    annotations = results.annotations()
-    codes = coding.codes()
+    documents = corpus.documents_frame(data)
+    annotations = results.annotations(data)
+    codes = coding.codes(data)
     return measures.method_figures(
-        measures.coverage(annotations),
-        measures.reliability_results(),
-        measures.keyword_agreement(measures.keyword_coding(codes), annotations, codes),
+        measures.coverage(data, annotations),
+        measures.reliability_results(data),
+        measures.keyword_agreement(measures.keyword_coding(data, codes), annotations, codes),
         measures.sample_sizes(documents),
         measures.adjudication_summary(),
     )
 
 
-def _uncertainty() -> dict:
-    return measures.uncertainty_figures(results.salience_table())
+def _uncertainty(data) -> dict:
+    return measures.uncertainty_figures(results.salience_table(data))
 
 
-def _changes() -> dict:
+def _changes(data) -> dict:
     from analysis import editions
 
-    return editions.change_figures(*editions.what_changed())
+    return editions.change_figures(data, *editions.what_changed(data))
 
 
-def _doi() -> str:
-    doi = citation.doi(citation.book())
+def _review(data) -> dict:
+    return review.figures()
+
+
+def _doi(data) -> str:
+    doi = citation.doi(citation.book(data))
     return f"its DOI is {doi}" if doi else "no DOI has been minted for it yet"
 
 
@@ -142,13 +147,17 @@ GLUED: dict[str, Callable[..., object]] = {
     "kf_threats": Part(findings.key_findings, "threats"),
     "kf_similarity": Part(findings.key_findings, "similarity"),
     # The quotes behind the findings (quotes)
-    "quotes_enforcement_leaders": lambda: quotes.finding(quotes.enforcement_leaders),
-    "quotes_enforcement_shared": lambda: quotes.finding(quotes.enforcement_shared),
-    "quotes_harm_reduction": lambda: quotes.finding(lambda: quotes.index_leaders("harm_reduction")),
-    "quotes_enforcement_index": lambda: quotes.finding(lambda: quotes.index_leaders("enforcement")),
-    "quotes_new_threats": lambda: quotes.finding(quotes.new_threats),
-    "quotes_most_alike": lambda: quotes.finding(quotes.most_alike),
-    "quotes_shared_theme": lambda: quotes.finding(quotes.shared_theme),
+    "quotes_enforcement_leaders": lambda data: quotes.finding(data, quotes.enforcement_leaders),
+    "quotes_enforcement_shared": lambda data: quotes.finding(data, quotes.enforcement_shared),
+    "quotes_harm_reduction": lambda data: quotes.finding(
+        data, lambda data: quotes.index_leaders(data, "harm_reduction")
+    ),
+    "quotes_enforcement_index": lambda data: quotes.finding(
+        data, lambda data: quotes.index_leaders(data, "enforcement")
+    ),
+    "quotes_new_threats": lambda data: quotes.finding(data, quotes.new_threats),
+    "quotes_most_alike": lambda data: quotes.finding(data, quotes.most_alike),
+    "quotes_shared_theme": lambda data: quotes.finding(data, quotes.shared_theme),
     # Method: sample, coverage, reliability, keyword coder (measures.method_figures)
     "sample_sentences": Part(_method, "sampled"),
     "sample_share": Part(_method, "sampled_share"),
@@ -173,16 +182,16 @@ GLUED: dict[str, Callable[..., object]] = {
     "keyword_recall_harm_reduction": Part(_method, "recall", "harm_reduction"),
     "keyword_recall_threats": Part(_method, "recall", "threats"),
     # Method: the audit and the review of "not raised" cells (review.figures)
-    "audit_checked": Part(review.figures, "checked"),
-    "audit_changed": Part(review.figures, "changed"),
-    "audit_implements": Part(review.figures, "implements"),
-    "audit_hr_endorses": Part(review.figures, "hr_endorses"),
-    "audit_contrast_words": Part(review.figures, "contrast_words"),
-    "audit_contrasts": Part(review.figures, "contrasts"),
-    "audit_auditors_differed": Part(review.figures, "auditors_differed"),
-    "review_cells": Part(review.figures, "cells"),
-    "review_missed": Part(review.figures, "missed"),
-    "review_confirmed": Part(review.figures, "confirmed"),
+    "audit_checked": Part(_review, "checked"),
+    "audit_changed": Part(_review, "changed"),
+    "audit_implements": Part(_review, "implements"),
+    "audit_hr_endorses": Part(_review, "hr_endorses"),
+    "audit_contrast_words": Part(_review, "contrast_words"),
+    "audit_contrasts": Part(_review, "contrasts"),
+    "audit_auditors_differed": Part(_review, "auditors_differed"),
+    "review_cells": Part(_review, "cells"),
+    "review_missed": Part(_review, "missed"),
+    "review_confirmed": Part(_review, "confirmed"),
     # Method: the bootstrap (measures.uncertainty_figures)
     "boot_draws": Part(_uncertainty, "bootstrap_draws"),
     "boot_seed": Part(_uncertainty, "bootstrap_seed"),
@@ -197,12 +206,12 @@ GLUED: dict[str, Callable[..., object]] = {
     "changes_summary": Part(_changes, "changes"),
     "recoded_summary": Part(_changes, "recoded"),
     # How to cite, the codebook, the data
-    "book_version": lambda: citation.book()["version"],
-    "book_released": lambda: str(citation.book()["date-released"]),
+    "book_version": lambda data: citation.book(data)["version"],
+    "book_released": lambda data: str(citation.book(data)["date-released"]),
     "book_doi": _doi,
-    "codebook_version": lambda: coding.codebook()["version"],
-    "codebook_date": lambda: coding.codebook()["date"],
-    "decimals": lambda: results.DECIMALS,
+    "codebook_version": lambda data: data.codebook["version"],
+    "codebook_date": lambda data: data.codebook["date"],
+    "decimals": lambda data: results.DECIMALS,
 }
 
 # {glue:text}`name`, {glue}`name:format` and a ```{glue} name block; not {glue:figure}.
@@ -214,16 +223,16 @@ def used(text: str) -> list[str]:
     return list(dict.fromkeys(a or b for a, b in _USED.findall(text)))
 
 
-def value(name: str, made: dict | None = None) -> object:
+def value(data: Loaded, name: str, made: dict | None = None) -> object:
     """A glued name's value; ``made`` keeps producers' results across names."""
     make = GLUED[name]
-    return make(made) if isinstance(make, Part) else make()
+    return make(data, made) if isinstance(make, Part) else make(data)
 
 
-def glue_page(page: str) -> None:
+def glue_page(data: Loaded, page: str) -> None:
     """Glue every name a page of the book (a path under book/) uses, each made once."""
     from myst_nb import glue
 
     made: dict = {}
     for name in used((ROOT / "book" / page).read_text(encoding="utf-8")):
-        glue(name, value(name, made), display=False)
+        glue(name, value(data, name, made), display=False)

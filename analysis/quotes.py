@@ -31,12 +31,12 @@ class Quote:
         return prefix + results.reader_url(self.document_id, self.sentence_id)
 
 
-def quote(sentence_id: str) -> Quote:
+def quote(data, sentence_id: str) -> Quote:
     """The sentence ``sentence_id`` as a briefing would quote it."""
-    document = corpus.load_document(corpus.document_of(sentence_id))
+    document = data.documents[corpus.document_of(sentence_id)]
     sentence = next(s for s in document.sentences if s.id == sentence_id)
-    text = coding.reading(document.id, sentence.text)
-    return Quote(sentence_id, document.id, text, f"{reader.page_heading(document.id)}, ¶{sentence.paragraph}")
+    text = coding.reading(data, document.id, sentence.text)
+    return Quote(sentence_id, document.id, text, f"{reader.page_heading(data, document.id)}, ¶{sentence.paragraph}")
 
 
 def quote_html(q: Quote, prefix: str = "", note: str = "") -> str:
@@ -51,9 +51,9 @@ def quote_html(q: Quote, prefix: str = "", note: str = "") -> str:
     )
 
 
-def quotes_html(sentence_ids: list[str], prefix: str = "", notes: list[str] | None = None) -> str:
+def quotes_html(data, sentence_ids: list[str], prefix: str = "", notes: list[str] | None = None) -> str:
     notes = notes or [""] * len(sentence_ids)
-    blocks = "".join(quote_html(quote(s), prefix, n) for s, n in zip(sentence_ids, notes, strict=True))
+    blocks = "".join(quote_html(quote(data, s), prefix, n) for s, n in zip(sentence_ids, notes, strict=True))
     return f'<div class="paste-quotes">{blocks}</div>'
 
 
@@ -74,10 +74,10 @@ STRENGTH = ("implements", "endorses", "describes", "questions")  # strongest sta
 MOST = 3  # quotes per finding: two or three
 
 
-def strongest(source_id: str, codes: list[str]) -> tuple[str, str]:
+def strongest(data, source_id: str, codes: list[str]) -> tuple[str, str]:
     """The first sentence, in document order, carrying the strongest stance the source
     takes on any of ``codes``, and that stance; ('', '') when it raises none."""
-    table = results.quotes()
+    table = results.quotes(data)
     mine = table[(table["source_id"] == source_id) & table["code"].isin(codes)]
     for stance in STRENGTH:
         rows = mine[mine["stance"] == stance]
@@ -86,15 +86,15 @@ def strongest(source_id: str, codes: list[str]) -> tuple[str, str]:
     return "", ""
 
 
-def enforcement_leaders() -> list[tuple[str, str]]:
+def enforcement_leaders(data) -> list[tuple[str, str]]:
     """Each source's most discussed priority, in its own words (largest shares first)."""
-    tops = sorted((lead["top"] for lead in findings.leaders("enforcement")), key=lambda r: -r.share)
+    tops = sorted((lead["top"] for lead in findings.leaders(data, "enforcement")), key=lambda r: -r.share)
     return [(r.quote_sentence_id, f"{r.source}, its most discussed priority: {r.short.lower()}.") for r in tops]
 
 
-def enforcement_shared() -> list[tuple[str, str]]:
+def enforcement_shared(data) -> list[tuple[str, str]]:
     """For the priorities every source raises, the source giving each the most attention."""
-    table = results.dimension_table("enforcement")
+    table = results.dimension_table(data, "enforcement")
     raised = table[table["sentences"] > 0]
     every = raised.groupby("code")["source_id"].nunique() == table["source_id"].nunique()
     shared = raised[raised["code"].isin(every[every].index)]
@@ -102,11 +102,11 @@ def enforcement_shared() -> list[tuple[str, str]]:
     return [(r.quote_sentence_id, f"{r.short}: {r.source}, most attention to it.") for r in best.itertuples()]
 
 
-def index_leaders(index_id: str) -> list[tuple[str, str]]:
+def index_leaders(data, index_id: str) -> list[tuple[str, str]]:
     """The two highest-scoring sources and the lowest, each on the indicator it scores
     highest on (most sentences among ties), quoted at its strongest stance."""
-    table = results.index_table(index_id).sort_values("score", ascending=False, kind="stable")
-    scores = results.indicator_scores(index_id)
+    table = results.index_table(data, index_id).sort_values("score", ascending=False, kind="stable")
+    scores = results.indicator_scores(data, index_id)
     chosen = [*table.head(2).itertuples(), *table.tail(1).itertuples()] if len(table) > 2 else table.itertuples()
     found = []
     for source in chosen:
@@ -114,41 +114,41 @@ def index_leaders(index_id: str) -> list[tuple[str, str]]:
             voiced=lambda t: t["endorses"] + t["implements"] + t["describes"] + t["questions"]
         )
         best = mine.sort_values(["score", "voiced"], ascending=False, kind="stable").iloc[0]
-        sentence, stance = strongest(source.source_id, best["codes"].split())
+        sentence, stance = strongest(data, source.source_id, best["codes"].split())
         indicator = best["indicator_label"].lower()
         if sentence:
             found.append((sentence, f"{source.source} ({source.score:.0f} of 100), on {indicator}: {stance}."))
     return found
 
 
-def new_threats() -> list[tuple[str, str]]:
+def new_threats(data) -> list[tuple[str, str]]:
     """The threats only the latest source names, most discussed first, in its words."""
-    items = results.threat_matrix("item")
+    items = results.threat_matrix(data, "item")
     new = threats.patterns(items, "item", "item")[threats.NEW]
     rows = items[items["item"].isin(new) & (items["sentences"] > 0)]
     rows = rows.sort_values("sentences", ascending=False, kind="stable")
     return [(r.quote_sentence_id, f"{r.source} {r.reference_year}: {r.short}.") for r in rows.itertuples()]
 
 
-def most_alike() -> list[tuple[str, str]]:
+def most_alike(data) -> list[tuple[str, str]]:
     """The most alike pair, each in its own words on the topic that adds most to their similarity."""
-    pairs = results.similarity()
+    pairs = results.similarity(data)
     pairs = pairs[pairs["source_a_id"] != pairs["source_b_id"]]
     if pairs.empty:
         return []
     pair = pairs.sort_values("cosine", ascending=False, kind="stable").iloc[0]
-    table = results.topic_table()
+    table = results.topic_table(data)
     wide = table.pivot(index="code", columns="source_id", values="share")
     topic = (wide[pair.source_a_id] * wide[pair.source_b_id]).sort_values(ascending=False, kind="stable").index[0]
     rows = table[(table["code"] == topic) & table["source_id"].isin([pair.source_a_id, pair.source_b_id])]
-    name = results.topic_name(topic)
+    name = results.topic_name(data, topic)
     return [(r.quote_sentence_id, f"{r.source}, of the most alike pair, on {name}.") for r in rows.itertuples()]
 
 
-def shared_theme() -> list[tuple[str, str]]:
+def shared_theme(data) -> list[tuple[str, str]]:
     """The theme every source raises that gets the most attention on average, in the
     words of the sources that give it most."""
-    table = results.convergence()
+    table = results.convergence(data)
     shared = table[table["raised_by"] == table["source_id"].nunique()]
     if shared.empty:
         return []
@@ -160,7 +160,7 @@ def shared_theme() -> list[tuple[str, str]]:
     ]
 
 
-def finding_html(chosen: list[tuple[str, str]]) -> str:
+def finding_html(data, chosen: list[tuple[str, str]]) -> str:
     """Two or three quotes behind a finding, folded under a summary, each with what it shows."""
     first: dict[str, str] = {}
     for sentence_id, note in chosen:  # a sentence chosen twice keeps its first note
@@ -172,12 +172,12 @@ def finding_html(chosen: list[tuple[str, str]]) -> str:
     ids, notes = [s for s, _ in kept], [n for _, n in kept]
     return (
         f'<details class="finding-quotes"><summary>Quotes behind this finding ({len(ids)})</summary>'
-        f"{quotes_html(ids, '', notes)}</details>"
+        f"{quotes_html(data, ids, '', notes)}</details>"
     )
 
 
-def finding(chosen) -> object:
+def finding(data, chosen) -> object:
     """The quotes behind a finding, for a ``{glue}`` block: ``chosen`` picks them (see prose.GLUED)."""
     from IPython.display import HTML
 
-    return HTML(finding_html(chosen()))
+    return HTML(finding_html(data, chosen(data)))

@@ -48,9 +48,9 @@ Each paragraph has a permanent anchor (the ¶ number) for citation, for example
 
 ```{{code-cell}} python
 :tags: [remove-input]
-from analysis import reader
+from analysis import loaded, reader
 
-reader.document_page("{document_id}")
+reader.document_page(loaded.load(), "{document_id}")
 ```
 """
 )
@@ -60,9 +60,9 @@ def dimension_class(dimension: str) -> str:
     return "dim-" + dimension.replace("_", "-")
 
 
-def page_heading(document_id: str) -> str:
+def page_heading(data, document_id: str) -> str:
     """'<source label> <reference year>: <short title>'."""
-    for source in corpus.load_metadata()["sources"]:
+    for source in data.metadata["sources"]:
         for document in source["documents"]:
             if document["id"] == document_id:
                 short = document.get("short_title") or document["title"]
@@ -70,14 +70,14 @@ def page_heading(document_id: str) -> str:
     raise KeyError(document_id)
 
 
-def write_pages(directory: Path = PAGES_DIR) -> list[Path]:
+def write_pages(data, directory: Path = PAGES_DIR) -> list[Path]:
     """One page per listed document; a page is rewritten only when its text changes
     (so the notebook cache and file times stay put), and stale pages are removed."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for document in corpus.load_documents():
+    for document in data.documents.values():
         path = directory / f"{document.id}.md"
-        text = PAGE.format(document_id=document.id, heading=page_heading(document.id))
+        text = PAGE.format(document_id=document.id, heading=page_heading(data, document.id))
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
         written.append(path)
@@ -103,8 +103,8 @@ def legend(codes: pd.DataFrame) -> str:
     )
 
 
-def _with_errata(document_id: str, escaped: str) -> str:
-    for doc, wrong, reading in coding.errata():
+def _with_errata(data, document_id: str, escaped: str) -> str:
+    for doc, wrong, reading in data.errata:
         if doc == document_id:
             pattern = re.compile(rf"(?<!\w){re.escape(html.escape(wrong))}(?!\w)")
             replacement = (
@@ -127,7 +127,9 @@ def _chip(row, code_info: dict, source_id: str) -> str:
     )
 
 
-def _sentence_html(document_id: str, sentence, paragraph_start: int, mine: pd.DataFrame, code_info, source_id) -> str:
+def _sentence_html(
+    data, document_id: str, sentence, paragraph_start: int, mine: pd.DataFrame, code_info, source_id
+) -> str:
     spans = [(r.start, r.end, code_info[r.code]["dimension"]) for r in mine.itertuples()]
     cuts = sorted(
         {sentence.start, sentence.end} | {p for s, e, _ in spans for p in (s, e) if sentence.start < p < sentence.end}
@@ -135,7 +137,7 @@ def _sentence_html(document_id: str, sentence, paragraph_start: int, mine: pd.Da
     parts = []
     for a, b in itertools.pairwise(cuts):
         raw = sentence.raw[a - sentence.start : b - sentence.start]
-        text = _with_errata(document_id, html.escape(corpus.strip_markup(raw, a == paragraph_start)))
+        text = _with_errata(data, document_id, html.escape(corpus.strip_markup(raw, a == paragraph_start)))
         covering = list(dict.fromkeys(d for s, e, d in spans if s <= a and b <= e))
         if covering:
             style = dimension_class(covering[0]) if len(covering) == 1 else "dim-several"
@@ -147,11 +149,11 @@ def _sentence_html(document_id: str, sentence, paragraph_start: int, mine: pd.Da
     return f'<span class="sentence" id="{sentence.id}">{body}{codes}</span>'
 
 
-def document_html(document_id: str, annotations: pd.DataFrame, codes: pd.DataFrame | None = None) -> str:
+def document_html(data, document_id: str, annotations: pd.DataFrame, codes: pd.DataFrame | None = None) -> str:
     """The whole document as HTML paragraphs, each with a ¶ permalink, after its legend."""
-    codes = coding.codes() if codes is None else codes
+    codes = coding.codes(data) if codes is None else codes
     code_info = codes.set_index("code")[["label", "short", "dimension"]].to_dict("index")
-    document = corpus.load_document(document_id)
+    document = data.documents[document_id]
     mine = annotations[annotations["document_id"] == document_id]
     by_sentence = {sid: group for sid, group in mine.groupby("sentence_id", sort=False)}
     empty = mine.head(0)
@@ -160,6 +162,7 @@ def document_html(document_id: str, annotations: pd.DataFrame, codes: pd.DataFra
         number = paragraph.number
         sentences = " ".join(
             _sentence_html(
+                data,
                 document_id,
                 s,
                 paragraph.start,
@@ -174,8 +177,8 @@ def document_html(document_id: str, annotations: pd.DataFrame, codes: pd.DataFra
     return legend(codes) + '\n<div class="reader">\n' + "\n".join(out) + "\n</div>"
 
 
-def document_page(document_id: str):
+def document_page(data, document_id: str):
     """Display object for a reader page (the generated notebooks in book/reader/)."""
     from IPython.display import HTML
 
-    return HTML(document_html(document_id, results.annotations()))
+    return HTML(document_html(data, document_id, results.annotations(data)))

@@ -26,15 +26,15 @@ ZERO_REVIEW = CODING_DIR / "zero_review.csv"
 NOT_RAISED, MISSED = "not raised", "missed"
 
 
-def validate_stance_audit(path: Path = STANCE_AUDIT) -> list[Problem]:
+def validate_stance_audit(data, path: Path = STANCE_AUDIT) -> list[Problem]:
     """Known sentences and codes; the final coding has each decided stance, unless the
     latest reliability round adjudicated the same unit."""
-    sentences = [s.id for d in corpus.load_documents() for s in d.sentences]
+    sentences = [s.id for d in data.documents.values() for s in d.sentences]
     stances = list(coding.STANCES)
     schema = table_schema(
         "stance_audit",
         sentence_id=sentences,
-        code=list(coding.codes()["code"]),
+        code=list(coding.codes(data)["code"]),
         old_stance=stances,
         auditor_1=stances,
         auditor_2=stances,
@@ -43,7 +43,7 @@ def validate_stance_audit(path: Path = STANCE_AUDIT) -> list[Problem]:
     problems = check_table(path, schema)
     if problems:
         return problems
-    final = {(r.sentence_id, r.code): r.stance for r in coding.load_annotations().itertuples()}
+    final = {(r.sentence_id, r.code): r.stance for r in coding.load_annotations(data).itertuples()}
     adjudicated = {(r["sentence_id"], r["code"]) for r in read_rows(coding.ADJUDICATION)}
     column = {f["name"]: i for i, f in enumerate(schema["fields"], start=1)}
     for row_number, row in enumerate(read_rows(path), start=2):
@@ -67,21 +67,21 @@ def zero_cells(salience: pd.DataFrame, items: pd.DataFrame) -> set[tuple[str, st
     return cells | {(r.source_id, r.code, r.item) for r in items[items["sentences"] == 0].itertuples()}
 
 
-def validate_zero_review(salience: pd.DataFrame, items: pd.DataFrame, path: Path = ZERO_REVIEW) -> list[Problem]:
+def validate_zero_review(data, salience: pd.DataFrame, items: pd.DataFrame, path: Path = ZERO_REVIEW) -> list[Problem]:
     """Known sources, codes and items; a 'not raised' review of a cell the coding now
     raises is stale; a 'missed' cell must now carry its annotation."""
     schema = table_schema(
         "zero_review",
-        source_id=list(corpus.sources_frame()["source_id"]),
-        code=list(coding.codes()["code"]),
-        item=list(coding.items()["item"]),
+        source_id=list(corpus.sources_frame(data)["source_id"]),
+        code=list(coding.codes(data)["code"]),
+        item=list(coding.items(data)["item"]),
     )
     problems = check_table(path, schema)
     if problems:
         return problems
     zero = zero_cells(salience, items)
-    family = dict(zip(coding.items()["item"], coding.items()["code"], strict=True))
-    dimension = dict(zip(coding.codes()["code"], coding.codes()["dimension"], strict=True))
+    family = dict(zip(coding.items(data)["item"], coding.items(data)["code"], strict=True))
+    dimension = dict(zip(coding.codes(data)["code"], coding.codes(data)["dimension"], strict=True))
     column = {f["name"]: i for i, f in enumerate(schema["fields"], start=1)}
     first_row: dict[tuple, int] = {}
     for row_number, row in enumerate(read_rows(path), start=2):

@@ -141,11 +141,11 @@ def design_effect(draws: np.ndarray, share: float, sentences: int) -> float:
     return float(draws.var() / (share * (1 - share) / sentences))
 
 
-def body_paragraphs() -> pd.DataFrame:
+def body_paragraphs(data) -> pd.DataFrame:
     """Every paragraph that holds non-heading sentences: its document, sentence ids,
     number of sentences and words (the units the bootstrap resamples)."""
     rows = []
-    for document in corpus.load_documents():
+    for document in data.documents.values():
         for paragraph in document.paragraphs:
             if paragraph.kind == "heading":
                 continue
@@ -180,7 +180,7 @@ def paragraph_bootstrap(
     source's documents, and recompute every unit's share of sentences and rate per
     1,000 words. Headings are kept as they are (their words count towards the rate).
 
-    ``paragraphs`` is ``body_paragraphs()`` (or a frame like it); ``document_words``
+    ``paragraphs`` is ``body_paragraphs(data)`` (or a frame like it); ``document_words``
     the words of each whole document."""
     carried = annotations.drop_duplicates(["sentence_id", unit]).groupby("sentence_id")[unit].apply(set).to_dict()
     position = {u: j for j, u in enumerate(units)}
@@ -238,20 +238,20 @@ def stance_mix(row) -> str:
     return f"{row.sentences} {noun}: " + ", ".join(f"{n} {verbs[s][n > 1]}" for s, n in counts.items())
 
 
-def body_ids() -> set[str]:
+def body_ids(data) -> set[str]:
     """Ids of every non-heading sentence of the corpus."""
-    return {s.id for d in corpus.load_documents() for s in corpus.body_sentences(d)}
+    return {s.id for d in data.documents.values() for s in corpus.body_sentences(d)}
 
 
-def evidence_quotes(annotations: pd.DataFrame, sources: pd.DataFrame, body: set[str]) -> pd.DataFrame:
+def evidence_quotes(data, annotations: pd.DataFrame, sources: pd.DataFrame, body: set[str]) -> pd.DataFrame:
     """Every annotation on a non-heading sentence (those the counts count) with its
     source, its reading text and its place, in document order."""
     annotations = annotations[annotations["sentence_id"].isin(body)]
     source_of = {doc: row.source_id for row in sources.itertuples() for doc in row.documents.split()}
-    order = {doc: i for i, doc in enumerate(d.id for d in corpus.load_documents())}
+    order = {doc: i for i, doc in enumerate(data.documents)}
     quotes = annotations.assign(
         source_id=annotations["document_id"].map(source_of),
-        reading=[coding.reading(r.document_id, r.quote) for r in annotations.itertuples()],
+        reading=[coding.reading(data, r.document_id, r.quote) for r in annotations.itertuples()],
         paragraph=annotations["paragraph_id"].str.rsplit("-p", n=1).str[1].astype(int),
         _doc=annotations["document_id"].map(order),
     )

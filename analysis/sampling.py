@@ -43,12 +43,12 @@ def _pick(document: corpus.Document, rng: np.random.Generator, share: float) -> 
     return [codable[i] for i in sorted(rng.choice(len(codable), size=size, replace=False))]
 
 
-def draw_sample(seed: int | None = None, share: float = SHARE) -> list[str]:
+def draw_sample(data, seed: int | None = None, share: float = SHARE) -> list[str]:
     """Sentence ids in metadata order: per document ceil(share × all its sentences),
     drawn from its non-heading sentences."""
     recorded = protocol()
     seed = recorded["seed"] if seed is None else seed
-    documents = corpus.load_documents()
+    documents = list(data.documents.values())
     by_id = {d.id: d for d in documents}
     chosen: dict[str, list[str]] = {}
     first_pass = np.random.default_rng(seed)

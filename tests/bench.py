@@ -63,8 +63,16 @@ def change_one_row(project: Path) -> tuple[str, str, str]:
     """Flip one 'endorses' annotation outside the reliability sample to 'describes' (so the
     adjudication still holds); returns its document, sentence and code."""
     env = {**os.environ, "PYTHONPATH": str(project)}
+    # Runs in the baseline too, whose functions read the files themselves, without a data object
+    # (an import of analysis.loaded is no test of that: the editable install finds this checkout's).
     script = (
-        "from analysis import coding; a = coding.load_annotations(); "
+        "import inspect\n"
+        "from analysis import coding\n"
+        "if 'data' in inspect.signature(coding.load_annotations).parameters:\n"
+        "    from analysis.loaded import Loaded\n"
+        "    a = coding.load_annotations(Loaded())\n"
+        "else:\n"
+        "    a = coding.load_annotations()\n"
         "print('\\n'.join(f'{i}\\t{s}' for i, s in zip(a.index, a['sentence_id'])))"
     )
     located = subprocess.run(
@@ -201,8 +209,8 @@ def add_synthetic_documents(project: Path, count: int) -> None:
     import yaml
 
     rng = random.Random(count)
-    codes = [
-        c["id"]
+    codes = [  # (code, item): a threat code is coded with an item, its family's first
+        (c["id"], c["items"][0]["id"] if c.get("items") else "")
         for d in yaml.safe_load((project / "data/coding/codebook.yaml").read_text())["dimensions"]
         for c in d["codes"]
     ]
@@ -211,17 +219,20 @@ def add_synthetic_documents(project: Path, count: int) -> None:
         source_id = "Z" + chr(65 + number // 26) + chr(65 + number % 26)
         document_id = add_synthetic_source(project, source_id, f"Synthetic {number}", synthetic_text(rng, number))
         for p in range(0, 30, 3):
-            code = codes[(number + p) % len(codes)]
-            annotations.append([document_id, f"Item {p}-0 of review {number} notes", "", "", code, "endorses", "A", ""])
+            code, item = codes[(number + p) % len(codes)]
+            quote = f"Item {p}-0 of review {number} notes"
+            annotations.append([document_id, quote, "", "", code, item, "endorses", "A", ""])
     with (project / "data" / "coding" / "annotations.csv").open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(annotations)
     script = """
 import csv
 from analysis import coding, datafiles, sampling
+from analysis.loaded import Loaded
+data = Loaded()
 stored = {r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)}
-new = [s for s in sampling.draw_sample() if s not in stored]
+new = [s for s in sampling.draw_sample(data) if s not in stored]
 document_of = {s: s.rsplit("-p", 1)[0] for s in new}
-final = coding.load_annotations()
+final = coding.load_annotations(data)
 with open(coding.SAMPLE, "a", newline="") as handle:
     csv.writer(handle, lineterminator="\\n").writerows([s, document_of[s]] for s in new)
 for path in (coding.FIRST_CODING, coding.SECOND_CODING):
@@ -229,7 +240,7 @@ for path in (coding.FIRST_CODING, coding.SECOND_CODING):
         writer = csv.writer(handle, lineterminator="\\n")
         for s in new:
             mine = final[final["sentence_id"] == s]
-            writer.writerows([[s, r.code, r.stance, ""] for r in mine.itertuples()] or [[s, "", "", ""]])
+            writer.writerows([[s, r.code, r.item, r.stance, ""] for r in mine.itertuples()] or [[s, "", "", "", ""]])
 """
     env = {**os.environ, "PYTHONPATH": str(project)}
     subprocess.run([sys.executable, "-c", script], cwd=project, env=env, check=True)

@@ -12,6 +12,7 @@ import yaml
 from filelock import FileLock
 
 from analysis import cli
+from analysis.loaded import Loaded
 from analysis.paths import ROOT
 
 # The derived tables issue 6 asks the data package to publish, by name.
@@ -36,22 +37,24 @@ CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/c
 
 
 def pytest_configure(config):
-    mutant = os.environ.get("MUTANT_UNDER_TEST")
-    if mutant:  # under `make mutate`
+    if os.environ.get("MUTANT_UNDER_TEST"):  # under `make mutate`
         from tests import mutation_support
 
-        mutation_support.prepare(mutant)
+        mutation_support.prepare()
 
 
-@pytest.fixture(autouse=True)
-def _every_test_computes_its_tables_under_make_mutate():
-    """Under `make mutate` each test computes the derived tables it reads: mutmut picks the
-    tests to run against a mutant by the functions each test called, and a table taken from
-    the store would tie a function to the one test that happened to compute it first."""
-    if os.environ.get("MUTANT_UNDER_TEST"):
-        from analysis import derived
+@pytest.fixture(scope="session")
+def _session_data() -> Loaded:
+    return Loaded()
 
-        derived.clear()
+
+@pytest.fixture
+def data(_session_data) -> Loaded:
+    """The project's data, loaded and its tables computed once per session. Under `make
+    mutate`, once per test: mutmut picks the tests to run against a mutant by the functions
+    each test called, and a table computed by an earlier test would tie a function to the
+    one test that happened to compute it first."""
+    return Loaded() if os.environ.get("MUTANT_UNDER_TEST") else _session_data
 
 
 def pytest_collection_modifyitems(items):
@@ -66,8 +69,9 @@ def toc_pages() -> list[str]:
     """HTML paths of every page in _toc.yml, plus the pages Sphinx adds."""
     from analysis import profiles, reader
 
-    reader.write_pages()
-    profiles.write_pages()
+    data = Loaded()
+    reader.write_pages(data)
+    profiles.write_pages(data)
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc["root"]]
     for chapter in (c for part in toc["parts"] for c in part["chapters"]):

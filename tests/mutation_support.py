@@ -1,14 +1,11 @@
 """What the tests' process needs under `make mutate` (called from conftest's pytest_configure).
 
 mutmut runs each mutant's tests in a process forked from its own, which has already run
-the whole suite once. Two things follow:
-
-- the derived tables (analysis/derived.py) were computed without the mutant, so all of
-  them are dropped, and the build's saved ones are not taken: each mutant's tests
-  compute every table they read with the mutant in place;
-- vl-convert hangs in a forked process (its threads do not survive a fork), so charts
-  are drawn by a small server process started before the forks: a chart the suite has
-  already drawn is reused, any other is sent to the server.
+the whole suite once. Nothing of the data carries over (each test under `make mutate`
+gets a Loaded of its own: conftest's ``data`` fixture), but vl-convert hangs in a forked
+process (its threads do not survive a fork), so charts are drawn by a small server
+process started before the forks: a chart the suite has already drawn is reused, any
+other is sent to the server.
 """
 
 from __future__ import annotations
@@ -48,17 +45,8 @@ sys.stdin.read()  # until mutmut's process ends
 """
 
 
-def prepare(mutant: str) -> None:
-    """Set up this process for ``MUTANT_UNDER_TEST=mutant`` ("stats" and the like in
-    mutmut's own process, a mutant's name in a forked one)."""
-    if "__mutmut_" in mutant:
-        from analysis import derived
-
-        derived.clear()
-    _draw_charts_safely()
-
-
-def _draw_charts_safely() -> None:
+def prepare() -> None:
+    """Set up this process for `make mutate` (mutmut's own process, or a mutant's forked one)."""
     import vl_convert
 
     if hasattr(vl_convert.vegalite_to_svg, "drawn"):

@@ -287,10 +287,12 @@ A second line held <img src=x onerror=alert("quote")> as an image tag.
 """
 RENDER_EVERYTHING = """
 from analysis import coding, evidence, exhibits, reader
-annotations = coding.load_annotations()
-pages = [reader.document_html("ZX-2025", annotations)]
-pages += [evidence.dimension_page(d).data for d in ("enforcement", "harm_reduction", "threats")]
-pages += [exhibits.show(label).data for label in exhibits.registry()]
+from analysis.loaded import Loaded
+data = Loaded()
+annotations = coding.load_annotations(data)
+pages = [reader.document_html(data, "ZX-2025", annotations)]
+pages += [evidence.dimension_page(data, d).data for d in ("enforcement", "harm_reduction", "threats")]
+pages += [exhibits.show(data, label).data for label in exhibits.registry()]
 print("\\n".join(pages))
 """
 

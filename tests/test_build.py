@@ -69,8 +69,8 @@ def test_internal_links_and_anchors_resolve(site):
                 assert parts.fragment in ids, f"{page.relative_to(site)}: anchor {ref} not found"
 
 
-def test_numbers_in_the_introduction_are_glued_from_the_corpus(site):
-    summary = measures.corpus_summary(corpus.documents_frame())
+def test_numbers_in_the_introduction_are_glued_from_the_corpus(site, data):
+    summary = measures.corpus_summary(corpus.documents_frame(data))
     text = re.sub(r"<[^>]+>", "", (site / "book" / "intro.html").read_text(encoding="utf-8"))
     text = " ".join(text.split())
     assert (
@@ -191,14 +191,14 @@ def test_a_notebook_execution_error_fails_the_strict_build(site, tmp_path):
     assert "RuntimeError: boom" in report.read_text(encoding="utf-8"), "kept for CI to upload"
 
 
-def test_a_data_change_reaches_the_page_despite_a_warm_cache(site, tmp_path):
+def test_a_data_change_reaches_the_page_despite_a_warm_cache(site, tmp_path, data):
     """jupyter-cache keys on code cells only: copy the warm cache, edit one annotation,
     rebuild, and the method page must show the new count, not the cached one."""
     for name in ("_config.yml", "_toc.yml", "CITATION.cff"):
         shutil.copy(ROOT / name, tmp_path / name)
     for name in ("book", "analysis", "data", "_build"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("html", "staging"))
-    annotations = coding.load_annotations()
+    annotations = coding.load_annotations(data)
     sample = {r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)}
     per_sentence = annotations.groupby("sentence_id").size()
     lonely = [i for i, n in per_sentence.items() if n == 1 and i not in sample]
@@ -226,11 +226,11 @@ def _text(page: Path) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")).split())
 
 
-def test_key_findings_open_the_introduction_glued_from_analysis(site):
+def test_key_findings_open_the_introduction_glued_from_analysis(site, data):
     from analysis import findings
 
     text = _text(site / "book" / "intro.html").replace("’", "'")  # Sphinx's smart quotes
-    key = findings.key_findings()
+    key = findings.key_findings(data)
     assert 4 <= len(key) <= 6
     for value in key.values():
         expected = " ".join(html.escape(repr(value), quote=False).split())

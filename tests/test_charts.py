@@ -8,8 +8,8 @@ import pytest
 from analysis import charts, corpus, exhibits
 
 
-def test_sources_chart_has_one_bar_per_document_and_a_description():
-    documents = corpus.documents_frame()
+def test_sources_chart_has_one_bar_per_document_and_a_description(data):
+    documents = corpus.documents_frame(data)
     spec = charts.sources_timeline(documents).to_dict()
     (values,) = spec["datasets"].values()
     assert sorted(v["document_id"] for v in values) == sorted(documents["document_id"])
@@ -18,10 +18,10 @@ def test_sources_chart_has_one_bar_per_document_and_a_description():
 
 
 @pytest.mark.parametrize("label", ["fig-enforcement-heatmap", "fig-threat-timeline"])
-def test_embed_html_is_deterministic_static_svg_with_relative_evidence_links(label):
+def test_embed_html_is_deterministic_static_svg_with_relative_evidence_links(label, data):
     """Every linked mark is drawn as a link to its row's evidence: the timeline's rings
     (threats named only as an enforcement priority) as well as its dots."""
-    spec = exhibits.registry()[label].make().to_dict()
+    spec = exhibits.registry()[label].make(data).to_dict()
     first, second = charts.embed_html(spec), charts.embed_html(json.loads(json.dumps(spec)))
     assert first == second
     svg = first[first.index("<svg") : first.index("</svg>")]
@@ -32,9 +32,9 @@ def test_embed_html_is_deterministic_static_svg_with_relative_evidence_links(lab
     assert "<script src" not in first and "cdn" not in first.lower()
 
 
-def test_two_charts_on_one_page_never_share_an_element_id():
-    heatmap = charts.embed_html(exhibits.registry()["fig-enforcement-heatmap"].make().to_dict())
-    similarity = charts.embed_html(exhibits.registry()["fig-similarity"].make().to_dict())
+def test_two_charts_on_one_page_never_share_an_element_id(data):
+    heatmap = charts.embed_html(exhibits.registry()["fig-enforcement-heatmap"].make(data).to_dict())
+    similarity = charts.embed_html(exhibits.registry()["fig-similarity"].make(data).to_dict())
     ids = re.findall(r'\bid="([^"]+)"', heatmap + similarity)
     assert len(ids) == len(set(ids))
     for html_text in (heatmap, similarity):
@@ -65,10 +65,10 @@ def _marks(spec: dict, encoding: dict | None = None):
         yield from _marks(child, encoding)
 
 
-def test_every_chart_mark_with_a_tooltip_is_a_link():
+def test_every_chart_mark_with_a_tooltip_is_a_link(data):
     """A mark drawn as a link is a Tab stop in the static SVG; charts.js shows its tooltip
     on focus. A tooltip on a mark without a link would reach pointer users only."""
-    specs = {label: e.make().to_dict() for label, e in exhibits.registry().items() if label.startswith("fig-")}
+    specs = {label: e.make(data).to_dict() for label, e in exhibits.registry().items() if label.startswith("fig-")}
     assert "fig-sources-timeline" in specs and len(specs) == 6
     tooltips = 0
     for label, spec in specs.items():
@@ -81,8 +81,8 @@ def test_every_chart_mark_with_a_tooltip_is_a_link():
     assert tooltips >= 11
 
 
-def test_the_sources_chart_links_each_bar_to_its_reader_page_in_year_order():
-    documents = corpus.documents_frame()
+def test_the_sources_chart_links_each_bar_to_its_reader_page_in_year_order(data):
+    documents = corpus.documents_frame(data)
     spec = charts.sources_timeline(documents).to_dict()
     (values,) = spec["datasets"].values()
     assert [v["reader_url"] for v in values] == [

@@ -12,7 +12,8 @@ import pytest
 import yaml
 from pybtex.database import parse_string
 
-from analysis import citation, corpus
+from analysis import citation
+from analysis.loaded import Loaded
 from analysis.paths import ROOT
 
 CFFCONVERT = ROOT / ".venv" / "cffconvert" / "bin" / "cffconvert"
@@ -43,19 +44,20 @@ def test_the_site_is_titled_as_citation_cff(site):
         assert re.search(rf"<title>[^<]*&#8212; {re.escape(title)}</title>", text), page
 
 
-def test_bibtex_and_apa_carry_the_version_and_date_of_citation_cff():
+def test_bibtex_and_apa_carry_the_version_and_date_of_citation_cff(data):
     entry = cff()
-    (key, parsed), *_ = parse_string(citation.bibtex(), "bibtex").entries.items()
+    book = citation.book(data)
+    (key, parsed), *_ = parse_string(citation.bibtex(book), "bibtex").entries.items()
     assert key == citation.BIBTEX_KEY
     assert parsed.fields["version"] == entry["version"]
     assert parsed.fields["title"] == entry["title"]
-    assert f"(Version {entry['version']}) [Data set]." in citation.apa()
-    assert citation.apa().startswith(f"{entry['authors'][0]['name']}. ({str(entry['date-released'])[:4]}).")
+    assert f"(Version {entry['version']}) [Data set]." in citation.apa(book)
+    assert citation.apa(book).startswith(f"{entry['authors'][0]['name']}. ({str(entry['date-released'])[:4]}).")
 
 
-def test_sources_bibtex_has_one_entry_per_document_from_sources_yaml():
-    parsed = parse_string(citation.sources_bibtex(), "bibtex").entries
-    listed = [d for s in corpus.load_metadata()["sources"] for d in s["documents"]]
+def test_sources_bibtex_has_one_entry_per_document_from_sources_yaml(data):
+    parsed = parse_string(citation.sources_bibtex(data), "bibtex").entries
+    listed = [d for s in data.metadata["sources"] for d in s["documents"]]
     assert list(parsed) == [d["id"] for d in listed]
     for document in listed:
         fields = parsed[document["id"]].fields
@@ -82,9 +84,9 @@ def test_the_site_shows_the_version_and_a_cite_this_line_on_every_chapter(site):
 
 
 @pytest.mark.build
-def test_the_bibliography_lists_every_document_and_each_reader_page_cites_its_own(site):
+def test_the_bibliography_lists_every_document_and_each_reader_page_cites_its_own(site, data):
     bibliography = html.unescape((site / "book/appendix/bibliography.html").read_text(encoding="utf-8"))
-    for source in corpus.load_metadata()["sources"]:
+    for source in data.metadata["sources"]:
         for document in source["documents"]:
             assert document["title"] in " ".join(bibliography.split()), document["id"]
             page = (site / f"book/reader/{document['id']}.html").read_text(encoding="utf-8")
@@ -165,7 +167,7 @@ def test_retitle_rewrites_the_title_line_only_and_skips_a_missing_file(tmp_path)
     assert not (tmp_path / "missing.cff").exists()
 
 
-def test_each_documents_bibtex_entry_worked_out_by_hand(monkeypatch, tmp_path):
+def test_each_documents_bibtex_entry_worked_out_by_hand(tmp_path):
     documents = [
         {
             "id": "XX-2021",
@@ -198,9 +200,8 @@ def test_each_documents_bibtex_entry_worked_out_by_hand(monkeypatch, tmp_path):
             "date_basis": "Dated on its cover.",
         },
     ]
-    monkeypatch.setattr(
-        corpus, "load_metadata", lambda: {"sources": [{"documents": documents[:2]}, {"documents": documents[2:]}]}
-    )
+    data = Loaded()
+    data.metadata = {"sources": [{"documents": documents[:2]}, {"documents": documents[2:]}]}
     expected = (
         "@misc{XX-2021,\n"
         "  title = {{Review \\#3: 50\\% \\& more}},\n"
@@ -223,9 +224,9 @@ def test_each_documents_bibtex_entry_worked_out_by_hand(monkeypatch, tmp_path):
         "  note = {Summary}\n"
         "}\n"
     )
-    assert citation.sources_bibtex() == expected
+    assert citation.sources_bibtex(data) == expected
     target = tmp_path / "extra" / "sources.bib"
-    assert citation.write_sources_bib(target) == target and target.read_text(encoding="utf-8") == expected
+    assert citation.write_sources_bib(data, target) == target and target.read_text(encoding="utf-8") == expected
     written = target.stat().st_mtime_ns
-    citation.write_sources_bib(target)
+    citation.write_sources_bib(data, target)
     assert target.stat().st_mtime_ns == written, "an unchanged file is not written again"

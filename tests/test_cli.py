@@ -19,9 +19,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import citation, cli, coding, corpus, derived, editions, indices, measures, pdf, reader, results, review
+from analysis import citation, cli, coding, corpus, editions, indices, measures, pdf, reader, results, review
 from analysis import export as package
 from analysis.datafiles import read_rows
+from analysis.loaded import Loaded
 from analysis.paths import CODING_DIR, ROOT, SOURCES_METADATA
 
 TESTS = Path(__file__).resolve().parent
@@ -184,7 +185,12 @@ def recorders(monkeypatch):
 )
 def test_main_dispatches_each_command(recorders, argv, expected, code):
     assert cli.main(argv) == code
-    assert recorders == [expected]
+    ((name, args),) = recorders
+    if name == "validate":  # main gives validate the project's data, loaded afresh
+        given, *args = args
+        assert isinstance(given, Loaded)
+        args = tuple(args)
+    assert [(name, args)] == [expected]
     for argument in expected[1]:
         assert type(argument) is type(expected[1][0])
 
@@ -289,26 +295,26 @@ PASSED = "[analysis] all data checks passed"
 STAGES = ("sources", "codebook", "errata", "rubrics", "annotations", "reliability", "stance_audit", "zero_review")
 
 
-def test_validate_passes_on_the_project_data(capsys):
-    assert cli.validate() == 0
+def test_validate_passes_on_the_project_data(capsys, data):
+    assert cli.validate(data) == 0
     assert lines(capsys) == [VALIDATING, RELIABILITY, REVIEW, PASSED]
 
 
-def test_validate_a_bad_annotations_file_names_the_cell(tmp_path, capsys):
+def test_validate_a_bad_annotations_file_names_the_cell(tmp_path, capsys, data):
     path = tmp_path / "annotations.csv"
     path.write_text(HEADER + GOOD + GOOD.replace("enf_technology_tools", "enf_teleportation"), encoding="utf-8")
-    assert cli.validate(path) == 1
+    assert cli.validate(data, path) == 1
     out = lines(capsys)
     assert out[0] == VALIDATING
     assert out[1].startswith(f"{path}:3:5: ") and "enf_teleportation" in out[1]
     assert out[2:] == ["[analysis] 1 problem(s) found"]
 
 
-def test_validate_a_threats_row_without_its_item_names_the_item_cell(tmp_path, capsys):
+def test_validate_a_threats_row_without_its_item_names_the_item_cell(tmp_path, capsys, data):
     path = tmp_path / "annotations.csv"
     row = "CE-2024,Captagon has emerged as a significant problem,,,thr_methamphetamine,,endorses,A,\n"
     path.write_text(HEADER + row, encoding="utf-8")
-    assert cli.validate(path) == 1
+    assert cli.validate(data, path) == 1
     assert lines(capsys) == [
         VALIDATING,
         f"{path}:2:6: thr_methamphetamine needs one of its items",
@@ -334,34 +340,40 @@ def checks(monkeypatch):
     monkeypatch.setattr(corpus, "validate_sources", fake("sources"))
     monkeypatch.setattr(coding, "validate_codebook", fake("codebook"))
     monkeypatch.setattr(coding, "validate_errata", fake("errata"))
-    monkeypatch.setattr(coding, "codes", lambda: codes)
+    monkeypatch.setattr(coding, "codes", lambda data: codes)
     monkeypatch.setattr(indices, "validate_rubrics", fake("rubrics"))
     monkeypatch.setattr(coding, "validate_annotations", fake("annotations"))
     monkeypatch.setattr(coding, "validate_reliability", fake("reliability"))
     monkeypatch.setattr(review, "validate_stance_audit", fake("stance_audit"))
     monkeypatch.setattr(review, "validate_zero_review", fake("zero_review"))
-    monkeypatch.setattr(results, "salience_table", lambda: salience)
-    monkeypatch.setattr(results, "item_table", lambda: items)
+    monkeypatch.setattr(results, "salience_table", lambda data: salience)
+    monkeypatch.setattr(results, "item_table", lambda data: items)
     return SimpleNamespace(calls=calls, problems=problems, codes=codes, salience=salience, items=items)
 
 
 def test_validate_runs_every_check_in_order(checks, capsys):
-    assert cli.validate() == 0
+    data = Loaded()
+    assert cli.validate(data) == 0
     assert [stage for stage, _ in checks.calls] == list(STAGES)
     arguments = dict(checks.calls)
-    assert arguments["rubrics"][0] is checks.codes
-    assert arguments["annotations"] == (coding.ANNOTATIONS,)
-    assert arguments["sources"] == arguments["codebook"] == arguments["errata"] == arguments["reliability"] == ()
-    assert arguments["stance_audit"] == ()
-    salience, items = arguments["zero_review"]
-    assert salience is checks.salience and items is checks.items
+    assert arguments["rubrics"] == (checks.codes,)
+    given, annotations = arguments["annotations"]
+    assert given is data and annotations == coding.ANNOTATIONS
+    assert arguments["sources"] == ()
+    for stage in ("codebook", "errata", "reliability", "stance_audit"):
+        (given,) = arguments[stage]
+        assert given is data, stage
+    given, salience, items = arguments["zero_review"]
+    assert given is data and salience is checks.salience and items is checks.items
     assert lines(capsys) == [VALIDATING, RELIABILITY, REVIEW, PASSED]
 
 
 def test_validate_of_another_annotations_file_skips_the_reliability_and_review_checks(checks, capsys, tmp_path):
-    assert cli.validate(tmp_path / "mine.csv") == 0
+    data = Loaded()
+    assert cli.validate(data, tmp_path / "mine.csv") == 0
     assert [stage for stage, _ in checks.calls] == list(STAGES[:5])
-    assert dict(checks.calls)["annotations"] == (tmp_path / "mine.csv",)
+    given, annotations = dict(checks.calls)["annotations"]
+    assert given is data and annotations == tmp_path / "mine.csv"
     assert lines(capsys) == [VALIDATING, PASSED]
 
 
@@ -378,25 +390,25 @@ def test_validate_of_another_annotations_file_skips_the_reliability_and_review_c
         ("zero_review", STAGES),
     ],
 )
-def test_a_problem_stops_the_later_checks(checks, capsys, failing, ran):
+def test_a_problem_stops_the_later_checks(checks, capsys, failing, ran, data):
     checks.problems[failing] = [f"data/{failing}:3:4: broken"]
-    assert cli.validate() == 1
+    assert cli.validate(data) == 1
     assert [stage for stage, _ in checks.calls] == list(ran)
     expected = [VALIDATING, *([RELIABILITY] if len(ran) > 5 else []), *([REVIEW] if len(ran) > 6 else [])]
     assert lines(capsys) == [*expected, f"data/{failing}:3:4: broken", "[analysis] 1 problem(s) found"]
 
 
-def test_both_review_checks_report_together(checks, capsys):
+def test_both_review_checks_report_together(checks, capsys, data):
     checks.problems["stance_audit"] = ["audit:2:7: one"]
     checks.problems["zero_review"] = ["review:3:5: two"]
-    assert cli.validate() == 1
+    assert cli.validate(data) == 1
     assert lines(capsys)[-3:] == ["audit:2:7: one", "review:3:5: two", "[analysis] 2 problem(s) found"]
 
 
-def test_every_problem_is_printed_and_counted(checks, capsys):
+def test_every_problem_is_printed_and_counted(checks, capsys, data):
     checks.problems["codebook"] = ["codebook:1:1: one", "codebook:2:1: two"]
     checks.problems["errata"] = ["errata:5:2: three"]
-    assert cli.validate() == 1
+    assert cli.validate(data) == 1
     assert lines(capsys) == [
         VALIDATING,
         "codebook:1:1: one",
@@ -413,8 +425,8 @@ def test_every_problem_is_printed_and_counted(checks, capsys):
 def fake_export(monkeypatch):
     calls = []
 
-    def export(directory):
-        calls.append(directory)
+    def export(data, directory):
+        calls.append((data, directory))
         return directory / "datapackage.json"
 
     monkeypatch.setattr(package, "export", export)
@@ -433,25 +445,27 @@ def test_export_writes_the_package_after_validation(monkeypatch, fake_export, ca
     validated = []
     monkeypatch.setattr(cli, "validate", lambda *args: validated.append(args) or 0)
     assert cli.export(tmp_path / "out") == 0
-    assert validated == [()]
-    assert fake_export == [tmp_path / "out"]
+    ((data,),) = validated
+    assert isinstance(data, Loaded)
+    ((exported, directory),) = fake_export
+    assert exported is data and directory == tmp_path / "out"  # the package of the data validated
     assert lines(capsys) == [f"[analysis] wrote {tmp_path / 'out' / 'datapackage.json'}"]
 
 
 # --- is_known, suggest, sample, sentences ------------------------------------------------------
 
 
-def test_is_known(capsys):
+def test_is_known(capsys, data):
     for document_id in KNOWN_IDS:
-        assert cli.is_known(document_id) is True
+        assert cli.is_known(data, document_id) is True
     assert lines(capsys) == []
-    assert cli.is_known("XX-1") is False
+    assert cli.is_known(data, "XX-1") is False
     assert lines(capsys) == [UNKNOWN]
 
 
 @pytest.fixture
 def no_keyword_coder(monkeypatch):
-    def refuse(codes):
+    def refuse(data, codes):
         raise AssertionError("the keyword coder ran")
 
     monkeypatch.setattr(measures, "keyword_coding", refuse)
@@ -462,8 +476,8 @@ def test_suggest_refuses_an_unknown_document(no_keyword_coder, capsys):
     assert lines(capsys) == [UNKNOWN]
 
 
-def test_suggest_prints_the_candidates_of_one_document(monkeypatch, capsys):
-    text = {s.id: s.text for s in corpus.load_document("CA-2019").sentences}
+def test_suggest_prints_the_candidates_of_one_document(monkeypatch, capsys, data):
+    text = {s.id: s.text for s in data.documents["CA-2019"].sentences}
     frame = pd.DataFrame(
         [
             ("CA-2019-p005-s01", "thr_opioids"),
@@ -474,7 +488,7 @@ def test_suggest_prints_the_candidates_of_one_document(monkeypatch, capsys):
         columns=["sentence_id", "code"],
     )
     given = []
-    monkeypatch.setattr(measures, "keyword_coding", lambda codes: given.append(codes) or frame)
+    monkeypatch.setattr(measures, "keyword_coding", lambda data, codes: given.append(codes) or frame)
     assert cli.suggest("CA-2019") == 0
     assert lines(capsys) == [
         f"CA-2019-p005-s01\tthr_opioids\t{text['CA-2019-p005-s01']}",
@@ -482,11 +496,11 @@ def test_suggest_prints_the_candidates_of_one_document(monkeypatch, capsys):
         f"CA-2019-p005-s01\thr_naloxone\t{text['CA-2019-p005-s01']}",
     ]
     (codes,) = given
-    assert codes.equals(coding.codes())
+    assert codes.equals(coding.codes(data))
 
 
-def test_suggest_with_the_real_keyword_coder(capsys):
-    text = {s.id: s.text for s in corpus.load_document("DU-2020").sentences}
+def test_suggest_with_the_real_keyword_coder(capsys, data):
+    text = {s.id: s.text for s in data.documents["DU-2020"].sentences}
     assert cli.suggest("DU-2020") == 0
     out = lines(capsys)
     assert out
@@ -514,10 +528,10 @@ def test_sample_refuses_an_unknown_document(capsys):
     assert lines(capsys) == [UNKNOWN]
 
 
-def test_sentences_lists_every_sentence_with_its_kind(capsys):
+def test_sentences_lists_every_sentence_with_its_kind(capsys, data):
     with (TESTS / "pinned_sentences.csv").open(encoding="utf-8", newline="") as handle:
         pinned = list(csv.DictReader(handle))
-    text = {s.id: s.text for d in corpus.load_documents() for s in d.sentences}
+    text = {s.id: s.text for d in data.documents.values() for s in d.sentences}
     assert cli.list_sentences() == 0
     out = lines(capsys)
     assert out == [f"{r['sentence_id']}\t{r['kind']}\t{text[r['sentence_id']]}" for r in pinned]
@@ -557,7 +571,7 @@ def test_unreviewed_lists_each_cell_without_a_review_with_its_source_candidates(
         ],
         columns=["sentence_id", "code"],
     )
-    monkeypatch.setattr(measures, "keyword_coding", lambda codes: candidates)
+    monkeypatch.setattr(measures, "keyword_coding", lambda data, codes: candidates)
     assert cli.unreviewed() == 0
     assert lines(capsys) == [
         "CH\tenf_online_enforcement\t\tcandidates: CH-2013b-p009-s01",
@@ -613,7 +627,7 @@ def test_add_source_refusal_writes_nothing(monkeypatch, capsys, tmp_path):
         return ["data/sources/sources.yaml:1:1: ZZ is a new source", "new.txt:0:0: another"]
 
     monkeypatch.setattr("analysis.add_source.add_source", refuse)
-    monkeypatch.setattr(measures, "keyword_coding", lambda codes: pytest.fail("listed after a refusal"))
+    monkeypatch.setattr(measures, "keyword_coding", lambda data, codes: pytest.fail("listed after a refusal"))
     assert cli.main(["add-source", *ADD_ARGS, "--event", "A meeting"]) == 1
     assert calls == [
         (
@@ -644,28 +658,33 @@ def test_add_source_refusal_writes_nothing(monkeypatch, capsys, tmp_path):
 NEW_TEXT = "# Zed drugs review\n\nPolice hand out naloxone to people who use opioids. The weather was mild.\n"
 
 
-@pytest.fixture
-def fresh_corpus_caches():
-    derived.clear()
-    yield
-    derived.clear()
-
-
-def test_add_source_lists_the_new_document_with_candidates(monkeypatch, capsys, tmp_path, fresh_corpus_caches):
+def test_add_source_lists_the_new_document_with_candidates(monkeypatch, capsys, tmp_path):
     sources = tmp_path / "sources"
     sources.mkdir()
     for path in SOURCES_METADATA.parent.glob("*.txt"):
         (sources / path.name).write_bytes(path.read_bytes())
     metadata = yaml.safe_load(SOURCES_METADATA.read_text(encoding="utf-8"))
-    metadata["sources"].append(
-        {"id": "ZZ", "label": "Zed", "name": "Zed", "documents": [{"id": "ZZ-2025", "file": "ZZ-2025.txt"}]}
-    )
-    assert corpus.load_documents()  # the caches hold the corpus before the document is added
+    entry = {  # complete, as add_source writes it: the data loaded after the add are validated
+        "id": "ZZ-2025",
+        "file": "ZZ-2025.txt",
+        "title": "A title",
+        "publisher": "A publisher",
+        "kind": "review",
+        "date": "2025-03",
+        "date_status": "stated",
+        "date_basis": "Stated on the cover.",
+        "event": "not stated",
+        "reference_year": 2025,
+        "words": len(NEW_TEXT.split()),
+        "sha256": hashlib.sha256(NEW_TEXT.encode("utf-8")).hexdigest(),
+    }
+    metadata["sources"].append({"id": "ZZ", "label": "Zed", "name": "Zed", "documents": [entry]})
+    before = Loaded()
+    assert "ZZ-2025" not in before.documents  # loaded before the document is added
 
     def add(text_path, document_id, **fields):
         (sources / f"{document_id}.txt").write_text(NEW_TEXT, encoding="utf-8")
         (sources / "sources.yaml").write_text(yaml.safe_dump(metadata), encoding="utf-8")
-        monkeypatch.setattr(corpus, "SOURCES_DIR", sources)
         monkeypatch.setattr(corpus, "SOURCES_METADATA", sources / "sources.yaml")
         return []
 
@@ -679,6 +698,7 @@ def test_add_source_lists_the_new_document_with_candidates(monkeypatch, capsys, 
         "ZZ-2025-p002-s02\ttext\tThe weather was mild.",
         "[analysis] next: code every sentence in annotations.csv; then `python -m analysis sample ZZ-2025`",
     ]
+    assert "ZZ-2025" not in before.documents  # so add_source listed it from data loaded after the add
 
 
 # --- fingerprints, stamps and the notebook cache ------------------------------------------------
@@ -934,15 +954,29 @@ def project(tree, monkeypatch):
     paths.site_stamp.write_text("old site\n")
 
     log = []
-    state = SimpleNamespace(log=log, sources=[], validate=0, figures=0, jupyter_book="ok", pdf=0, paths=paths)
-    monkeypatch.setattr(corpus, "validate_sources", lambda *args: list(state.sources))
-    monkeypatch.setattr(reader, "write_pages", lambda *args: log.append("write_pages"))
-    monkeypatch.setattr(citation, "write_sources_bib", lambda *args: log.append("write_sources_bib"))
-    monkeypatch.setattr(cli, "validate", lambda *args: log.append(("validate", *args)) or state.validate)
-    monkeypatch.setattr(cli, "write_vega_bundle", lambda *args: log.append(("write_vega_bundle", *args)))
-    monkeypatch.setattr(cli, "write_figures", lambda *args: log.append(("write_figures", *args)) or state.figures)
+    given = []  # the data each step was given: the build's one Loaded
+    state = SimpleNamespace(
+        log=log, given=given, sources=[], validate=0, figures=0, jupyter_book="ok", pdf=0, paths=paths
+    )
 
-    def export(directory):
+    def step(entry, result=None):
+        def run_step(data, *args):
+            assert isinstance(data, Loaded)
+            given.append(data)
+            log.append(entry if isinstance(entry, str) else (*entry, *args))
+            return result() if result else None
+
+        return run_step
+
+    monkeypatch.setattr(corpus, "validate_sources", lambda *args: list(state.sources))
+    monkeypatch.setattr(reader, "write_pages", step("write_pages"))
+    monkeypatch.setattr(citation, "write_sources_bib", step("write_sources_bib"))
+    monkeypatch.setattr(cli, "validate", step(("validate",), lambda: state.validate))
+    monkeypatch.setattr(cli, "write_vega_bundle", lambda *args: log.append(("write_vega_bundle", *args)))
+    monkeypatch.setattr(cli, "write_figures", step(("write_figures",), lambda: state.figures))
+
+    def export(data, directory):
+        given.append(data)
         log.append(("export", directory))
         directory.mkdir(parents=True)
         (directory / "datapackage.json").write_text("{}")
@@ -964,7 +998,7 @@ def project(tree, monkeypatch):
         return state.pdf
 
     monkeypatch.setattr(package, "export", export)
-    monkeypatch.setattr(results, "save_derived", lambda: log.append("save_derived"))
+    monkeypatch.setattr(results, "save_derived", step("save_derived"))
     monkeypatch.setattr(cli.subprocess, "run", run)
     monkeypatch.setattr(cli, "make_pdf", make_pdf)
     return state
@@ -1046,10 +1080,10 @@ def test_a_figure_that_cannot_be_drawn_stops_the_build_before_any_notebook_runs(
     assert_previous_site(project)
 
 
-def test_write_figures_draws_each_figure_and_says_how_long_it_took(tmp_path, monkeypatch, capsys):
+def test_write_figures_draws_each_figure_and_says_how_long_it_took(tmp_path, monkeypatch, capsys, data):
     from analysis import downloads
 
-    def write(label, directory):
+    def write(data, label, directory):
         directory.mkdir(parents=True, exist_ok=True)
         png = directory / f"{label}.png"
         png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + (1234).to_bytes(4, "big") + bytes(8))
@@ -1059,7 +1093,7 @@ def test_write_figures_draws_each_figure_and_says_how_long_it_took(tmp_path, mon
     monkeypatch.setattr(downloads, "write", write)
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "fig-gone.png").write_bytes(b"stale")
-    assert cli.write_figures(tmp_path / "figures") == 0
+    assert cli.write_figures(data, tmp_path / "figures") == 0
     out = lines(capsys)
     assert out[:3] == [
         "[analysis] drawing the 2 figures for download as SVG and PNG",
@@ -1070,15 +1104,15 @@ def test_write_figures_draws_each_figure_and_says_how_long_it_took(tmp_path, mon
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["fig-a.png", "fig-b.png"]
 
 
-def test_write_figures_names_a_figure_it_cannot_draw(tmp_path, monkeypatch, capsys):
+def test_write_figures_names_a_figure_it_cannot_draw(tmp_path, monkeypatch, capsys, data):
     from analysis import downloads
 
-    def write(label, directory):
+    def write(data, label, directory):
         raise ValueError(f"analysis/exhibits.py: figure {label} has no title to draw on its downloads")
 
     monkeypatch.setattr(downloads, "labels", lambda: ["fig-a"])
     monkeypatch.setattr(downloads, "write", write)
-    assert cli.write_figures(tmp_path / "figures") == 1
+    assert cli.write_figures(data, tmp_path / "figures") == 1
     assert lines(capsys)[-1] == "analysis/exhibits.py: figure fig-a has no title to draw on its downloads"
 
 
@@ -1118,6 +1152,7 @@ def test_a_successful_build_replaces_the_site_and_writes_both_stamps(project, ca
         ("jupyter-book", jupyter_book_command(paths.staging), {"cwd": paths.root}),
         ("make_pdf", paths.staged / "book.pdf"),
     ]
+    assert len(project.given) == 6 and all(data is project.given[0] for data in project.given)
     assert lines(capsys) == [
         SNAPSHOT_LINE,
         PACKAGE_LINE,

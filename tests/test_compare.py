@@ -3,6 +3,7 @@ the comparison against the book's data counted a second way."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from types import SimpleNamespace
@@ -184,17 +185,17 @@ def test_the_index_table_reads_the_pairs_order_whichever_source_is_higher():
     ]
 
 
-def test_an_ordering_reads_as_the_findings_read_it():
+def test_an_ordering_reads_as_the_findings_read_it(data):
     settings = yaml.safe_load((ROOT / "data/coding/rubrics.yaml").read_text(encoding="utf-8"))["sensitivity"]
     firm = SimpleNamespace(robust=True, higher="Alpha", lower="Beta")
-    assert findings.ordering(firm, "harm_reduction") == (
+    assert findings.ordering(data, firm, "harm_reduction") == (
         f"Alpha above Beta: firm under every scoring rule and in at least {settings['robust_share']:.0%} of "
         f"{settings['draws']:,} random weightings."
     )
     fragile = SimpleNamespace(
         robust=False, higher="Alpha", lower="Beta", fails_under="advocacy", reversed_under="", share_advocacy=0.9
     )
-    assert findings.ordering(fragile, "harm_reduction") == (
+    assert findings.ordering(data, fragile, "harm_reduction") == (
         "Alpha ranks above Beta under every scoring rule with equal weights, but other weightings of the "
         "indicators undo it in up to 10% of cases."
     )
@@ -205,12 +206,14 @@ def test_pairs_come_once_each_in_time_order_and_scale_to_ten_sources():
     assert len(compare.ordered_pairs([f"S{i}" for i in range(10)])) == 45
 
 
-def test_a_pair_links_to_one_section_whichever_way_round_it_is_named():
-    earlier, later = list(results.sources()["source_id"])[:2]
+def test_a_pair_links_to_one_section_whichever_way_round_it_is_named(data):
+    earlier, later = list(results.sources(data)["source_id"])[:2]
     assert (
-        results.pair_url(later, earlier) == results.pair_url(earlier, later) == f"compare.html#pair-{earlier}-{later}"
+        results.pair_url(data, later, earlier)
+        == results.pair_url(data, earlier, later)
+        == f"compare.html#pair-{earlier}-{later}"
     )
-    assert results.pair_url(earlier, earlier) == ""
+    assert results.pair_url(data, earlier, earlier) == ""
 
 
 # --- the book's own data, counted a second way ----------------------------------------
@@ -222,41 +225,45 @@ def _sources_in_time_order() -> list[str]:
     return [s["id"] for s in sorted(listed, key=lambda s: min(d["reference_year"] for d in s["documents"]))]
 
 
-def _tables(first: str, second: str) -> pd.DataFrame:
+def _tables(data, first: str, second: str) -> pd.DataFrame:
     return pd.concat(
         [
             compare.question_table(
-                rows[rows["source_id"].isin([first, second])], first, second, unit, results.difference
+                rows[rows["source_id"].isin([first, second])],
+                first,
+                second,
+                unit,
+                functools.partial(results.difference, data),
             )
-            for _label, unit, rows in compare._questions()
+            for _label, unit, rows in compare._questions(data)
         ],
         ignore_index=True,
     )
 
 
 @pytest.mark.parametrize("pair", list(itertools.combinations(_sources_in_time_order(), 2)))
-def test_every_pair_raises_what_the_similarity_counts(pair):
+def test_every_pair_raises_what_the_similarity_counts(pair, data):
     """The tables' rows by who raises them match the similarity's topic counts, which are
     counted from the profile vectors."""
     first, second = pair
-    names = results.sources().set_index("source_id")["source"]
-    who = _tables(first, second)["Raised by"].value_counts()
-    similar = results.similarity().set_index(["source_a_id", "source_b_id"]).loc[pair]
+    names = results.sources(data).set_index("source_id")["source"]
+    who = _tables(data, first, second)["Raised by"].value_counts()
+    similar = results.similarity(data).set_index(["source_a_id", "source_b_id"]).loc[pair]
     assert who.get("both", 0) == similar["codes_both"]
     assert who.get(f"{names[first]} only", 0) == similar["codes_a_only"]
     assert who.get(f"{names[second]} only", 0) == similar["codes_b_only"]
 
 
-def test_a_real_gap_carries_the_paragraph_bootstrap_interval():
+def test_a_real_gap_carries_the_paragraph_bootstrap_interval(data):
     """Recomputed from the bootstrap's draws: the central 95% of the higher share minus the lower."""
     first, second = _sources_in_time_order()[:2]
-    table = _tables(first, second)
+    table = _tables(data, first, second)
     both = table[table["Raised by"] == "both"].iloc[0]
-    topics = results.topic_table()
+    topics = results.topic_table(data)
     (code,) = topics[topics["short"] == both["Topic"]]["code"].unique()
     share = topics.set_index(["source_id", "code"])["share"]
     high, low = (first, second) if share[(first, code)] >= share[(second, code)] else (second, first)
-    boot = results.topic_bootstrap()
+    boot = results.topic_bootstrap(data)
     draws = boot.share_draws(high, code) - boot.share_draws(low, code)
     bounds = np.percentile(draws, [2.5, 97.5]).round(4)
     assert f"95% interval {_points(bounds[0])} to {_points(bounds[1])}" in both["Gap"]

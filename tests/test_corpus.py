@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis import corpus
 from analysis.corpus import split_document
 
 
@@ -96,9 +95,9 @@ def test_markup_is_removed_from_reading_text_but_kept_in_raw():
     assert second.text == "See drug policy manifesto and trends."
 
 
-@pytest.fixture(scope="module")
-def documents():
-    return corpus.load_documents()
+@pytest.fixture
+def documents(data):
+    return list(data.documents.values())
 
 
 def test_ids_are_readable_unique_and_sequential(documents):
@@ -167,14 +166,14 @@ def test_numbered_headings_without_a_hash_are_headings_and_numbered_lists_stay_l
     ]
 
 
-def test_the_five_documents_keep_every_sentence_id_kind_and_span():
+def test_the_five_documents_keep_every_sentence_id_kind_and_span(data):
     """The stored reliability sample and every round's codings are keyed by these ids; a change
     to the splitter must not move them (tests/pinned_sentences.csv, written once)."""
     with (Path(__file__).parent / "pinned_sentences.csv").open(encoding="utf-8", newline="") as handle:
         pinned = [tuple(row.values()) for row in csv.DictReader(handle)]
     now = [
         (s.id, p.kind, str(s.start), str(s.end))
-        for d in corpus.load_documents()
+        for d in data.documents.values()
         if d.id in {row[0].rsplit("-p", 1)[0] for row in pinned}
         for p in d.paragraphs
         for s in p.sentences
@@ -182,10 +181,10 @@ def test_the_five_documents_keep_every_sentence_id_kind_and_span():
     assert now == pinned
 
 
-def test_the_two_known_splitting_faults_are_as_the_method_records_them():
+def test_the_two_known_splitting_faults_are_as_the_method_records_them(data):
     """Fixing either would move sentence ids (and so the stored sample): they are kept and
     recorded. The run-together sentences are read apart through the errata."""
-    sentence = {s.id: (p.kind, s.raw) for p in corpus.load_document("CH-2013b").paragraphs for s in p.sentences}
+    sentence = {s.id: (p.kind, s.raw) for p in data.documents["CH-2013b"].paragraphs for s in p.sentences}
     assert "partnerships.High levels" in sentence["CH-2013b-p017-s04"][1]
     assert sentence["CH-2013b-p028-s01"][0] == "heading"
     assert sentence["CH-2013b-p028-s01"][1].startswith("Are there any plans to look at the regulation")

@@ -21,11 +21,13 @@ SECOND_BUILD = """
 import json, sys
 from pathlib import Path
 from analysis import downloads, exhibits, export
-export.export(Path(sys.argv[1]))
-shown = {label: exhibits.show(label).data for label in exhibits.registry()}
+from analysis.loaded import Loaded
+data = Loaded()
+export.export(data, Path(sys.argv[1]))
+shown = {label: exhibits.show(data, label).data for label in exhibits.registry()}
 Path(sys.argv[2]).write_text(json.dumps(shown), encoding="utf-8")
 for label in downloads.labels():
-    downloads.write(label, Path(sys.argv[3]))
+    downloads.write(data, label, Path(sys.argv[3]))
 """
 
 

@@ -48,7 +48,7 @@ def svg_text(svg: str) -> str:
     return " ".join(" ".join(pieces).split())
 
 
-def download_problems(site: Path, label: str) -> list[str]:
+def download_problems(data, site: Path, label: str) -> list[str]:
     """What is wrong with one figure's published SVG and PNG, each problem naming the file."""
     exhibit = exhibits.registry()[label]
     problems = []
@@ -69,7 +69,7 @@ def download_problems(site: Path, label: str) -> list[str]:
         drawn = svg_text(svg)
     except ET.ParseError as error:
         return [*problems, f"{svg_file.relative_to(site)}: not well-formed SVG ({error})"]
-    for what, text in (("title", exhibit.title), ("note", exhibit.note), ("citation", short_citation())):
+    for what, text in (("title", exhibit.title), ("note", exhibit.source_note(data)), ("citation", short_citation())):
         if not text or " ".join(text.split()) not in drawn:
             problems.append(f"{svg_file.relative_to(site)}: the {what} {text!r} is not drawn")
     if long_numbers(svg):
@@ -86,15 +86,15 @@ def test_every_figure_has_a_title_for_its_downloads():
     assert FIGURES and not untitled, untitled
 
 
-def test_a_table_or_an_untitled_figure_is_refused_by_name(monkeypatch):
+def test_a_table_or_an_untitled_figure_is_refused_by_name(monkeypatch, data):
     table = next(label for label in exhibits.registry() if label.startswith("tbl-"))
     with pytest.raises(ValueError, match=f"{table} is a table"):
-        downloads.draw(table)
+        downloads.draw(data, table)
     registry = exhibits.registry()
     untitled = {**registry, FIGURES[0]: dataclasses.replace(registry[FIGURES[0]], title="")}
     monkeypatch.setattr(exhibits, "registry", lambda: untitled)
     with pytest.raises(ValueError, match=f"figure {FIGURES[0]} has no title"):
-        downloads.draw(FIGURES[0])
+        downloads.draw(data, FIGURES[0])
 
 
 def test_a_drawing_that_is_not_a_png_is_refused():
@@ -102,43 +102,46 @@ def test_a_drawing_that_is_not_a_png_is_refused():
         downloads.png_width(b"GIF89a" + bytes(30))
 
 
-def test_the_note_is_wrapped_at_spaces_and_the_citation_is_the_books():
+def test_the_note_is_wrapped_at_spaces_and_the_citation_is_the_books(data):
     exhibit = exhibits.registry()[FIGURES[0]]
-    note, cite = downloads.footer(exhibit, width=300)
-    assert " ".join(note) == " ".join(exhibit.note.split())
+    note, cite = downloads.footer(data, exhibit, width=300)
+    assert " ".join(note) == " ".join(exhibit.source_note(data).split())
     assert len(note) > 1, "a 300 px figure's note takes more than one line"
     assert cite == f"{short_citation()} · {exhibit.label}"
 
 
-def test_the_same_figure_is_drawn_to_the_same_bytes():
+def test_the_same_figure_is_drawn_to_the_same_bytes(data):
     label = FIGURES[0]
-    assert downloads.draw(label) == downloads.draw(label)
+    assert downloads.draw(data, label) == downloads.draw(data, label)
 
 
 @pytest.mark.build
 @pytest.mark.parametrize("label", FIGURES)
-def test_each_figure_is_published_as_svg_and_png_with_title_note_and_citation(site, label):
-    assert not download_problems(site, label)
+def test_each_figure_is_published_as_svg_and_png_with_title_note_and_citation(site, label, data):
+    assert not download_problems(data, site, label)
 
 
 @pytest.mark.build
-def test_the_download_check_names_what_is_wrong(site, tmp_path):
+def test_the_download_check_names_what_is_wrong(site, tmp_path, data):
     """The check above can fail: a missing file, a narrow PNG and an SVG without its note."""
     label = FIGURES[0]
     figures = tmp_path / "figures"
     figures.mkdir()
-    assert download_problems(tmp_path, label) == [f"figures/{label}.svg: missing", f"figures/{label}.png: missing"]
+    assert download_problems(data, tmp_path, label) == [
+        f"figures/{label}.svg: missing",
+        f"figures/{label}.png: missing",
+    ]
     svg = (site / "figures" / f"{label}.svg").read_text(encoding="utf-8")
-    last_word = exhibits.registry()[label].note.split()[-1]  # the note's last word
+    last_word = exhibits.registry()[label].source_note(data).split()[-1]  # the note's last word
     (figures / f"{label}.svg").write_text(svg.replace(last_word, ""), encoding="utf-8")
     narrow = (site / "figures" / f"{label}.png").read_bytes()
     narrow = narrow[:16] + struct.pack(">I", 800) + narrow[20:]
     (figures / f"{label}.png").write_bytes(narrow)
-    problems = download_problems(tmp_path, label)
+    problems = download_problems(data, tmp_path, label)
     assert f"figures/{label}.png: 800 px wide, under 1200" in problems
     assert any(p.startswith(f"figures/{label}.svg: the note") for p in problems), problems
     (figures / f"{label}.png").write_bytes(b"not an image")
-    assert download_problems(tmp_path, label)[0].startswith(f"figures/{label}.png: not a PNG")
+    assert download_problems(data, tmp_path, label)[0].startswith(f"figures/{label}.png: not a PNG")
 
 
 @pytest.mark.build

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import corpus, editions
+from analysis import editions
 from analysis.paths import ROOT
 
 STORED = ROOT / "data" / "editions" / "0.9.0"
@@ -48,11 +48,11 @@ def _copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(STORED, tmp_path / STORED.name))
 
 
-def _listed(folder: Path) -> set[tuple[str, str, str, str]]:
+def _listed(data, folder: Path) -> set[tuple[str, str, str, str]]:
     """(kind, what, old, new) of every row the stored edition in ``folder`` gives against this one."""
-    new_meta, new = editions.snapshot()
+    new_meta, new = editions.snapshot(data)
     old_meta, old = editions.load(folder)
-    changed = editions.changes(old_meta, old, new_meta, new)
+    changed = editions.changes(data, old_meta, old, new_meta, new)
     assert list(changed.columns) == ["kind", "what", "old", "new", "why"]
     assert changed["why"].str.len().gt(0).all(), "a row without its reason"
     return set(zip(changed["kind"], changed["what"], changed["old"], changed["new"], strict=True))
@@ -69,9 +69,9 @@ def _source_label() -> dict[str, str]:
 # --- a planted difference is listed, with its old and new value ----------------------
 
 
-def test_a_planted_index_score_is_listed_with_its_old_and_new_value(tmp_path):
+def test_a_planted_index_score_is_listed_with_its_old_and_new_value(tmp_path, data):
     folder = _copy(tmp_path)
-    before = _listed(folder)
+    before = _listed(data, folder)
     label, names = _index_label(), _source_label()
     # A stored score this edition keeps: no index-score row names it yet.
     _, rows = _csv(folder / "index_scores.csv")
@@ -92,16 +92,16 @@ def test_a_planted_index_score_is_listed_with_its_old_and_new_value(tmp_path):
         row["score"] = f"{planted:.4f}"
 
     _edit(folder / "index_scores.csv", plant)
-    after = _listed(folder)
+    after = _listed(data, folder)
     what = f"{names[target['source_id']]}: {label[target['index']]} (0–100)"
     # Scores are shown whole; the new one is the stored one, as no row listed it before.
     assert after - before == {("index score", what, f"{planted:.0f}", f"{stored:.0f}")}
     assert before - after == set()
 
 
-def test_a_planted_robust_flag_of_an_ordering_is_listed(tmp_path):
+def test_a_planted_robust_flag_of_an_ordering_is_listed(tmp_path, data):
     folder = _copy(tmp_path)
-    before = _listed(folder)
+    before = _listed(data, folder)
     label = _index_label()
     _, rows = _csv(folder / "orderings.csv")
 
@@ -124,7 +124,7 @@ def test_a_planted_robust_flag_of_an_ordering_is_listed(tmp_path):
         row["robust"] = flipped
 
     _edit(folder / "orderings.csv", plant)
-    after = _listed(folder)
+    after = _listed(data, folder)
     placed = f"{target['higher']} above {target['lower']}"
     assert after - before == {
         ("ordering", what(target), f"{placed} ({words[flipped]})", f"{placed} ({words[target['robust']]})")
@@ -132,9 +132,9 @@ def test_a_planted_robust_flag_of_an_ordering_is_listed(tmp_path):
     assert before - after == set()
 
 
-def test_a_planted_indicator_score_is_listed_with_its_old_and_new_value(tmp_path):
+def test_a_planted_indicator_score_is_listed_with_its_old_and_new_value(tmp_path, data):
     folder = _copy(tmp_path)
-    before = _listed(folder)
+    before = _listed(data, folder)
     label, names = _index_label(), _source_label()
     _, rows = _csv(folder / "indicator_scores.csv")
 
@@ -152,7 +152,7 @@ def test_a_planted_indicator_score_is_listed_with_its_old_and_new_value(tmp_path
         row["score"] = str(planted)
 
     _edit(folder / "indicator_scores.csv", plant)
-    after = _listed(folder)
+    after = _listed(data, folder)
     assert after - before == {("indicator score", what(target), str(planted), target["score"])}
     assert before - after == set()
 
@@ -161,11 +161,11 @@ def test_a_planted_indicator_score_is_listed_with_its_old_and_new_value(tmp_path
     ("table", "key", "value", "kind"),
     [("threat_lists", "list", "threats", "threat list"), ("key_findings", "finding", "text", "key finding")],
 )
-def test_a_planted_threat_list_or_key_finding_becomes_the_old_value_of_its_row(tmp_path, table, key, value, kind):
+def test_a_planted_threat_list_or_key_finding_becomes_the_old_value_of_its_row(tmp_path, table, key, value, kind, data):
     """Both already differ from this edition (threats compared by item now, findings
     rewritten), so the planted value replaces the old value of the row, and only that."""
     folder = _copy(tmp_path)
-    before = _listed(folder)
+    before = _listed(data, folder)
     _, rows = _csv(folder / f"{table}.csv")
     target = next(r for r in rows if r[value])
     planted = "Planted; by the test"
@@ -175,7 +175,7 @@ def test_a_planted_threat_list_or_key_finding_becomes_the_old_value_of_its_row(t
         row[value] = planted
 
     _edit(folder / f"{table}.csv", plant)
-    after = _listed(folder)
+    after = _listed(data, folder)
     (gone,) = before - after
     (came,) = after - before
     assert gone[0] == came[0] == kind
@@ -183,10 +183,10 @@ def test_a_planted_threat_list_or_key_finding_becomes_the_old_value_of_its_row(t
     assert (gone[1], gone[3]) == (came[1], came[3]), "the row's subject and new value stay"
 
 
-def test_what_changed_reads_the_newest_older_edition_of_the_folder_it_is_given(tmp_path):
+def test_what_changed_reads_the_newest_older_edition_of_the_folder_it_is_given(tmp_path, data):
     folder = _copy(tmp_path)
     _edit(folder / "threat_lists.csv", lambda rows: rows[0].update(threats="Planted; by the test"))
-    before, changed, recoded = editions.what_changed(folder=tmp_path)
+    before, changed, recoded = editions.what_changed(data, folder=tmp_path)
     assert before["version"] == "0.9.0"
     assert "Planted; by the test" in set(changed["old"])
     assert list(recoded.columns) == ["sentence_id", "source_id", "code", "item", "old", "new", "why"]
@@ -195,9 +195,9 @@ def test_what_changed_reads_the_newest_older_edition_of_the_folder_it_is_given(t
 # --- no difference, no row; what is written comes back -------------------------------
 
 
-def test_an_edition_identical_to_this_one_gives_no_rows(tmp_path):
-    editions.write_snapshot(tmp_path / "0.9.9")
-    before, changed, recoded = editions.what_changed(folder=tmp_path)
+def test_an_edition_identical_to_this_one_gives_no_rows(tmp_path, data):
+    editions.write_snapshot(data, tmp_path / "0.9.9")
+    before, changed, recoded = editions.what_changed(data, folder=tmp_path)
     assert before is not None
     assert changed.empty, changed
     assert recoded.empty, recoded
@@ -207,18 +207,18 @@ def test_an_edition_identical_to_this_one_gives_no_rows(tmp_path):
     ("table", "key", "value", "kind"),
     [("threat_lists", "list", "threats", "threat list"), ("key_findings", "finding", "text", "key finding")],
 )
-def test_one_value_changed_in_a_copy_of_this_edition_gives_exactly_its_row(tmp_path, table, key, value, kind):
-    folder = editions.write_snapshot(tmp_path / "0.9.9")
+def test_one_value_changed_in_a_copy_of_this_edition_gives_exactly_its_row(tmp_path, table, key, value, kind, data):
+    folder = editions.write_snapshot(data, tmp_path / "0.9.9")
     _, rows = _csv(folder / f"{table}.csv")
     target = rows[0]
     _edit(folder / f"{table}.csv", lambda rows: rows[0].update({value: "Planted; by the test"}))
-    ((found_kind, _, was, now),) = _listed(folder)
+    ((found_kind, _, was, now),) = _listed(data, folder)
     assert (found_kind, was, now) == (kind, "Planted; by the test", target[value] or "none")
 
 
-def test_write_snapshot_then_load_gives_back_every_table_and_the_metadata(tmp_path):
-    meta, tables = editions.snapshot()
-    folder = editions.write_snapshot(tmp_path / "kept" / "1.0.0")  # its parents do not exist yet
+def test_write_snapshot_then_load_gives_back_every_table_and_the_metadata(tmp_path, data):
+    meta, tables = editions.snapshot(data)
+    folder = editions.write_snapshot(data, tmp_path / "kept" / "1.0.0")  # its parents do not exist yet
     assert sorted(p.name for p in folder.iterdir()) == sorted(["edition.yaml", *(f"{n}.csv" for n in editions.TABLES)])
     loaded_meta, loaded = editions.load(folder)
     assert loaded_meta == meta
@@ -253,10 +253,10 @@ def test_this_edition_is_newer_than_the_stored_one_it_is_compared_with():
     assert _yaml("data/editions/0.9.0/edition.yaml")["version"] == "0.9.0"
 
 
-def test_what_changed_without_an_older_edition_lists_nothing(tmp_path):
+def test_what_changed_without_an_older_edition_lists_nothing(tmp_path, data):
     (tmp_path / "9.0.0").mkdir()
     (tmp_path / "9.0.0" / "edition.yaml").write_text('version: "9.0.0"\n', encoding="utf-8")
-    before, changed, recoded = editions.what_changed(folder=tmp_path)
+    before, changed, recoded = editions.what_changed(data, folder=tmp_path)
     assert before is None and changed.empty and recoded.empty
 
 
@@ -291,12 +291,13 @@ def _records() -> tuple[list[dict], set[tuple[str, str]], set[tuple[str, str]], 
     return audit, adjudicated, missed, current
 
 
-def test_a_stance_change_of_the_audit_is_attributed_to_it_with_its_rule():
+def test_a_stance_change_of_the_audit_is_attributed_to_it_with_its_rule(data):
     audit, *_ = _records()
     changed = [r for r in audit if r["old_stance"] != r["new_stance"]]
     assert changed
     row = changed[0]
     found = editions.coding_changes(
+        data,
         _coding((row["sentence_id"], row["code"], row["old_stance"])),
         _coding((row["sentence_id"], row["code"], row["new_stance"])),
     )
@@ -313,28 +314,28 @@ def test_a_stance_change_of_the_audit_is_attributed_to_it_with_its_rule():
     ]
 
 
-def test_an_added_code_that_codebook_1_lacked_is_attributed_to_the_new_codebook():
+def test_an_added_code_that_codebook_1_lacked_is_attributed_to_the_new_codebook(data):
     _, adjudicated, missed, _ = _records()
     book = _yaml("data/coding/codebook.yaml")
     (code, added), *_ = [(c["id"], c["added"]) for d in book["dimensions"] for c in d["codes"] if "added" in c]
     assert added.split(".")[0] != "1"
     sentence = "CA-2019-p004-s01"  # a sentence that no review or adjudication touches for this code
     assert (sentence, code) not in adjudicated and (_source_of(sentence), code) not in missed
-    found = editions.coding_changes(_coding(), _coding((sentence, code, "endorses")))
+    found = editions.coding_changes(data, _coding(), _coding((sentence, code, "endorses")))
     assert list(zip(found["old"], found["new"], found["why"], strict=True)) == [
         ("absent", "endorses", f"a code new in codebook {added}")
     ]
     assert added == "2.0.0"  # so the reason reads "a code new in codebook 2.0.0"
 
 
-def test_other_coding_changes_are_attributed_to_the_review_the_adjudication_or_recoding():
+def test_other_coding_changes_are_attributed_to_the_review_the_adjudication_or_recoding(data):
     audit, adjudicated, missed, current = _records()
     audited = {(r["sentence_id"], r["code"]) for r in audit}
     # A code added where the review of a 'not raised' cell found it missed.
     source, code = sorted(missed)[0]
     sentence = next(
         s.id
-        for d in corpus.load_documents()
+        for d in data.documents.values()
         if _source_of_document()[d.id] == source
         for p in d.paragraphs
         if p.kind != "heading"
@@ -348,7 +349,7 @@ def test_other_coding_changes_are_attributed_to_the_review_the_adjudication_or_r
     assert plain not in audited | adjudicated
     old = _coding((adjudged[0], adjudged[1], "endorses"), (plain[0], plain[1], "endorses"))
     new = _coding((sentence, code, "describes"), (adjudged[0], adjudged[1], "describes"))
-    found = editions.coding_changes(old, new).set_index(["sentence_id", "code"])
+    found = editions.coding_changes(data, old, new).set_index(["sentence_id", "code"])
     assert found.loc[(sentence, code), ["old", "new", "why"]].tolist() == [
         "absent",
         "describes",
@@ -360,17 +361,17 @@ def test_other_coding_changes_are_attributed_to_the_review_the_adjudication_or_r
     assert len(found) == 3
 
 
-def test_an_unchanged_coding_gives_no_coding_changes():
+def test_an_unchanged_coding_gives_no_coding_changes(data):
     coded = _coding(
         ("CA-2019-p004-s01", "thr_opioids", "endorses"), ("CA-2019-p004-s02", "enf_partnerships", "implements")
     )
-    assert editions.coding_changes(coded, coded.copy()).empty
+    assert editions.coding_changes(data, coded, coded.copy()).empty
 
 
 # --- the appendix's sentences count what the tables hold --------------------------------
 
 
-def test_change_figures_count_the_rows_by_kind_and_by_reason():
+def test_change_figures_count_the_rows_by_kind_and_by_reason(data):
     changed = pd.DataFrame(
         {
             "kind": ["index score", "ordering", "index score"],
@@ -390,7 +391,7 @@ def test_change_figures_count_the_rows_by_kind_and_by_reason():
             "why": ["the stance audit (pledge)", "recoding", "the stance audit (pledge)"],
         }
     )
-    figures = editions.change_figures({"version": "0.9.0"}, changed, recoded)
+    figures = editions.change_figures(data, {"version": "0.9.0"}, changed, recoded)
     assert figures["before"] == "0.9.0"
     assert figures["now"] == str(_yaml("CITATION.cff")["version"])
     summary = repr(figures["changes"])
@@ -398,4 +399,4 @@ def test_change_figures_count_the_rows_by_kind_and_by_reason():
     recoded_text = repr(figures["recoded"])
     assert recoded_text.startswith("3 ")
     assert "2 through the stance audit (pledge)" in recoded_text and "1 through recoding" in recoded_text
-    assert editions.change_figures(None, changed.iloc[:0], recoded.iloc[:0])["before"] == "none"
+    assert editions.change_figures(data, None, changed.iloc[:0], recoded.iloc[:0])["before"] == "none"

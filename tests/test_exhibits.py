@@ -33,26 +33,26 @@ def test_every_exhibit_is_glued_once_under_its_label_in_its_chapter():
 
 
 @pytest.mark.parametrize("label", list(exhibits.registry()))
-def test_each_exhibit_names_every_source_and_has_its_note_and_csv(label):
+def test_each_exhibit_names_every_source_and_has_its_note_and_csv(label, data):
     exhibit = exhibits.registry()[label]
-    shown = exhibits.show(label).data
-    assert html.escape(exhibit.note) in shown
+    shown = exhibits.show(data, label).data
+    assert html.escape(exhibit.source_note(data)) in shown
     assert f'href="{exhibits.csv_path(label)}"' in shown
     if label in METHOD_TABLES:
         return
-    data = exhibits.data_of(exhibit)
-    columns = {"source", "Source", "source_a", "source_b", "Compared with", "Higher", "Lower"} & set(data.columns)
-    shown = set(data.columns) | {v for c in columns for v in data[c]}
-    missing = set(results.sources()["source"]) - shown
+    table = exhibits.data_of(data, exhibit)
+    columns = {"source", "Source", "source_a", "source_b", "Compared with", "Higher", "Lower"} & set(table.columns)
+    shown = set(table.columns) | {v for c in columns for v in table[c]}
+    missing = set(results.sources(data)["source"]) - shown
     assert not missing, f"{label} leaves out {missing}"
 
 
 @pytest.mark.parametrize(
     "label", [label for label, e in exhibits.registry().items() if e.is_figure and label not in CORPUS_FIGURES]
 )
-def test_charts_state_their_data_link_every_mark_and_show_a_quote(label):
+def test_charts_state_their_data_link_every_mark_and_show_a_quote(label, data):
     exhibit = exhibits.registry()[label]
-    spec = exhibit.make().to_dict()
+    spec = exhibit.make(data).to_dict()
     (values,) = spec["datasets"].values()
     description = spec["description"]
     assert len(description) > 120 and any(ch.isdigit() for ch in description), description
@@ -76,7 +76,7 @@ def test_charts_state_their_data_link_every_mark_and_show_a_quote(label):
     urls = [v["evidence_url"] for v in values]
     assert all(u.startswith(opens) and "#" in u for u in urls)
     assert exhibit.companion is not None, "a chart needs its data as a linked table for keyboard users"
-    assert f'href="{opens[0]}' in exhibits.show(label).data
+    assert f'href="{opens[0]}' in exhibits.show(data, label).data
 
 
 STANCES = ("endorses", "implements", "describes", "questions")  # the order the pages list them in
@@ -94,21 +94,21 @@ THREAT_VERBS = {
 }
 
 
-def _body() -> set[str]:
+def _body(data) -> set[str]:
     """Ids of the non-heading sentences (the ones the counts count), from the corpus."""
-    return {s.id for d in corpus.load_documents() for p in d.paragraphs if p.kind != "heading" for s in p.sentences}
+    return {s.id for d in data.documents.values() for p in d.paragraphs if p.kind != "heading" for s in p.sentences}
 
 
-def _source_of() -> dict[str, str]:
+def _source_of(data) -> dict[str, str]:
     """Document id -> source id, from sources.yaml."""
-    return {d["id"]: s["id"] for s in corpus.load_metadata()["sources"] for d in s["documents"]}
+    return {d["id"]: s["id"] for s in data.metadata["sources"] for d in s["documents"]}
 
 
-def _body_annotations() -> pd.DataFrame:
+def _body_annotations(data) -> pd.DataFrame:
     """The annotations on non-heading sentences with their source, read without the salience module."""
-    annotations = coding.load_annotations()
-    annotations = annotations[annotations["sentence_id"].isin(_body())]
-    return annotations.assign(source_id=annotations["document_id"].map(_source_of()))
+    annotations = coding.load_annotations(data)
+    annotations = annotations[annotations["sentence_id"].isin(_body(data))]
+    return annotations.assign(source_id=annotations["document_id"].map(_source_of(data)))
 
 
 def _mix(counts: dict[str, int], verbs: dict = VERBS) -> str:
@@ -124,28 +124,30 @@ def _mix(counts: dict[str, int], verbs: dict = VERBS) -> str:
     return f"{total} {noun}: " + ", ".join(f"{counts[s]} {verbs[s][counts[s] > 1]}" for s in given)
 
 
-def test_heatmap_tooltip_carries_count_interval_stance_mix_and_a_verbatim_quote():
+def test_heatmap_tooltip_carries_count_interval_stance_mix_and_a_verbatim_quote(data):
     """Every cell's tooltip: how many sentences, the share with its 95% interval, how they
     split by stance (counted here from the annotations), and a verbatim quote; a silent
     cell says whether its absence was reviewed (read here from zero_review.csv)."""
     exhibit = exhibits.registry()["fig-enforcement-heatmap"]
-    data = exhibits.data_of(exhibit)
-    tooltips = str(exhibit.make().to_dict())
+    cells = exhibits.data_of(data, exhibit)
+    tooltips = str(exhibit.make(data).to_dict())
     for field in ("sentences", "share_text", "stance_mix", "quote_text"):
         assert f"'field': '{field}'" in tooltips
-    raised = data[data["sentences"] > 0]
+    raised = cells[cells["sentences"] > 0]
     assert raised["share_text"].str.contains("95% interval").all()
-    quotes = results.quotes()
+    quotes = results.quotes(data)
     for text in raised["quote_text"]:
         quote = text.split("“", 1)[1].rsplit("”", 1)[0]
         assert quote in set(quotes["reading"]), quote
-    annotations = _body_annotations()
+    annotations = _body_annotations(data)
     annotations = annotations[annotations["dimension"] == "enforcement"]
     counted = {
         key: group.drop_duplicates("sentence_id")["stance"].value_counts().to_dict()
         for key, group in annotations.groupby(["source_id", "code"])
     }
-    code_of = {(r.source, r.label): (r.source_id, r.code) for r in results.dimension_table("enforcement").itertuples()}
+    code_of = {
+        (r.source, r.label): (r.source_id, r.code) for r in results.dimension_table(data, "enforcement").itertuples()
+    }
     mixed = 0
     for row in raised.itertuples():
         counts = counted[code_of[(row.source, row.label)]]
@@ -155,9 +157,10 @@ def test_heatmap_tooltip_carries_count_interval_stance_mix_and_a_verbatim_quote(
     assert mixed, "no cell with more than one stance: the mix is not tested"
     with (ROOT / "data" / "coding" / "zero_review.csv").open(encoding="utf-8", newline="") as handle:
         reviewed = {(r["source_id"], r["code"]) for r in csv.DictReader(handle) if r["decision"] == "not raised"}
-    label = {s["id"]: s["label"] for s in corpus.load_metadata()["sources"]}
-    body = pd.Series([label[_source_of()[corpus.document_of(i)]] for i in _body()]).value_counts()
-    silent = data[data["sentences"] == 0]
+    label = {s["id"]: s["label"] for s in data.metadata["sources"]}
+    source_of = _source_of(data)
+    body = pd.Series([label[source_of[corpus.document_of(i)]] for i in _body(data)]).value_counts()
+    silent = cells[cells["sentences"] == 0]
     assert len(silent)
     for row in silent.itertuples():
         reading = "reviewed" if code_of[(row.source, row.label)] in reviewed else "not reviewed"
@@ -165,7 +168,7 @@ def test_heatmap_tooltip_carries_count_interval_stance_mix_and_a_verbatim_quote(
         assert row.stance_mix == "0 sentences"
 
 
-def test_threat_timeline_has_a_row_per_named_item_and_a_ring_where_named_only_as_a_priority():
+def test_threat_timeline_has_a_row_per_named_item_and_a_ring_where_named_only_as_a_priority(data):
     """The timeline is drawn at the level of threat items: one row per item and source that
     names it. A source with no sentence on an item that endorses or implements one of the
     enforcement codes codebook.yaml lists as the item's equivalent is drawn as a ring.
@@ -175,8 +178,8 @@ def test_threat_timeline_has_a_row_per_named_item_and_a_ring_where_named_only_as
     items = {
         i["id"]: (i["short"], c["short"], i.get("enforcement_codes", [])) for c in threats["codes"] for i in c["items"]
     }
-    label = {s["id"]: s["label"] for s in corpus.load_metadata()["sources"]}
-    annotations = _body_annotations()
+    label = {s["id"]: s["label"] for s in data.metadata["sources"]}
+    annotations = _body_annotations(data)
     threat_rows = annotations[annotations["item"] != ""]
     as_threat = {
         key: group.drop_duplicates("sentence_id")["stance"].value_counts().to_dict()
@@ -193,14 +196,14 @@ def test_threat_timeline_has_a_row_per_named_item_and_a_ring_where_named_only_as
     assert as_priority, "no item is named only as an enforcement priority: the rings are untested"
 
     exhibit = exhibits.registry()["fig-threat-timeline"]
-    data = exhibits.data_of(exhibit)
-    shown = list(zip(data["short"], data["source"], strict=True))
+    rows = exhibits.data_of(data, exhibit)
+    shown = list(zip(rows["short"], rows["source"], strict=True))
     assert len(shown) == len(set(shown)), "an item and source drawn twice"
     expected_dots = {(items[i][0], label[s]): n for (i, s), n in as_threat.items()}
     expected_rings = {(items[i][0], label[s]) for i, s in as_priority}
     assert set(shown) == set(expected_dots) | expected_rings
     short_to_family = {short: family for short, family, _ in items.values()}
-    for row in data.itertuples():
+    for row in rows.itertuples():
         assert row.family == short_to_family[row.short], row
         if (row.short, row.source) in expected_rings:
             assert (row.sentences, row.named_as) == (0, "as an enforcement priority"), row
@@ -210,19 +213,19 @@ def test_threat_timeline_has_a_row_per_named_item_and_a_ring_where_named_only_as
             assert (row.sentences, row.named_as) == (sum(counts.values()), "as a threat"), row
             assert "95% interval" in row.share_text, row
             assert row.share_text.endswith("; " + _mix(counts, THREAT_VERBS)), row
-    layers = {str(layer.get("transform")): layer["mark"] for layer in exhibit.make().to_dict()["layer"]}
+    layers = {str(layer.get("transform")): layer["mark"] for layer in exhibit.make(data).to_dict()["layer"]}
     assert layers[str([{"filter": "datum.sentences > 0"}])]["type"] == "circle"
     ring = layers[str([{"filter": "datum.sentences == 0"}])]
     assert (ring["type"], ring["filled"]) == ("point", False)
 
 
-def test_evidence_links_resolve_to_a_listed_source_and_code():
+def test_evidence_links_resolve_to_a_listed_source_and_code(data):
     """Every cell of the codes and of the threat items (a threat named only as an
     enforcement priority included) links to an anchor on its dimension's evidence page."""
-    codes, items = results.salience_table(), results.item_table()
+    codes, items = results.salience_table(data), results.item_table(data)
     page = {}
     for dimension in codes["dimension"].unique():
-        page[dimension] = evidence.dimension_page(dimension).data
+        page[dimension] = evidence.dimension_page(data, dimension).data
     for row in [*codes.itertuples(), *items.itertuples()]:
         anchor = row.evidence_url.split("#")[1]
         assert f'id="{anchor}"' in page[row.dimension], row.evidence_url
@@ -248,12 +251,12 @@ def _string_constants(path: Path) -> list[str]:
     ]
 
 
-def test_no_source_document_or_code_is_named_in_logic():
-    metadata = corpus.load_metadata()
+def test_no_source_document_or_code_is_named_in_logic(data):
+    metadata = data.metadata
     names = {s["id"] for s in metadata["sources"]} | {s["label"] for s in metadata["sources"]}
     names |= {d["id"] for s in metadata["sources"] for d in s["documents"]}
-    names |= set(coding.codes()["code"])
-    names |= set(coding.items()["item"])  # threat items: 'fentanyl' in logic is as bad as 'thr_opioids'
+    names |= set(coding.codes(data)["code"])
+    names |= set(coding.items(data)["item"])  # threat items: 'fentanyl' in logic is as bad as 'thr_opioids'
     assert {"fentanyl", "nitazenes", "captagon"} <= names
     pattern = re.compile(
         r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])"
@@ -292,7 +295,10 @@ def test_a_fifth_source_reaches_every_finding_without_a_code_change(tmp_path):
         handle.write("ZZ-2025,Partnership working with health services,,,enf_partnerships,,implements,A,\n")
         handle.write("ZZ-2025,Officers now carry naloxone on every shift,,,hr_naloxone,,implements,A,\n")
         handle.write("ZZ-2025,Nitazenes are a growing danger in the region,,,thr_opioids,nitazenes,endorses,A,\n")
-    script = "from pathlib import Path; from analysis import export; export.export(Path('package'))"
+    script = (
+        "from pathlib import Path; from analysis import export; from analysis.loaded import Loaded; "
+        "export.export(Loaded(), Path('package'))"
+    )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -316,17 +322,17 @@ def test_a_fifth_source_reaches_every_finding_without_a_code_change(tmp_path):
     assert list(opioids["sentences"]) == [1]
 
 
-def test_the_harm_reduction_index_by_a_second_route():
+def test_the_harm_reduction_index_by_a_second_route(data):
     """Recompute the index straight from the annotations and the rubric file, without
     the salience or indices modules: highest stance level per indicator, less one if
     questioned, then 100 × weighted mean / 3."""
     level = {"describes": 1, "endorses": 2, "implements": 3, "questions": 0}
     rubric = yaml.safe_load((ROOT / "data" / "coding" / "rubrics.yaml").read_text(encoding="utf-8"))
     (index,) = [i for i in rubric["indices"] if i["id"] == "harm_reduction"]
-    body = {s.id for d in corpus.load_documents() for p in d.paragraphs if p.kind != "heading" for s in p.sentences}
-    annotations = coding.load_annotations()
+    body = {s.id for d in data.documents.values() for p in d.paragraphs if p.kind != "heading" for s in p.sentences}
+    annotations = coding.load_annotations(data)
     annotations = annotations[annotations["sentence_id"].isin(body)]
-    source_of = {d["id"]: s["id"] for s in corpus.load_metadata()["sources"] for d in s["documents"]}
+    source_of = {d["id"]: s["id"] for s in data.metadata["sources"] for d in s["documents"]}
     annotations = annotations.assign(source_id=annotations["document_id"].map(source_of))
     expected = {}
     for source_id, mine in annotations.groupby("source_id"):
@@ -338,5 +344,5 @@ def test_the_harm_reduction_index_by_a_second_route():
                 score = max(0, score - rubric["questions_penalty"])
             total += indicator["weight"] * score
         expected[source_id] = 100 * total / (3 * sum(i["weight"] for i in index["indicators"]))
-    computed = results.index_table("harm_reduction").set_index("source_id")["score"].to_dict()
+    computed = results.index_table(data, "harm_reduction").set_index("source_id")["score"].to_dict()
     assert computed == pytest.approx(expected)

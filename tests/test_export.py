@@ -18,7 +18,7 @@ from tests.conftest import REQUIRED_DERIVED
 
 
 @pytest.mark.subprocess
-def test_export_writes_a_valid_data_package(tmp_path):
+def test_export_writes_a_valid_data_package(tmp_path, data):
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "export", str(tmp_path)], capture_output=True, text=True, check=False
     )
@@ -36,12 +36,12 @@ def test_export_writes_a_valid_data_package(tmp_path):
         for field in resource.schema.fields:
             assert field.description, f"{name}.{field.name} has no description"
     index = {row["source_id"]: row["score"] for row in package.get_resource("harm_reduction_index").read_rows()}
-    assert set(index) == set(corpus.sources_frame()["source_id"])
+    assert set(index) == set(corpus.sources_frame(data)["source_id"])
     assert all(0 <= score <= 100 for score in index.values())
     for label, exhibit in exhibits.registry().items():
         assert f"figures/{label}.csv" in [r.path for r in package.resources]
         published = pd.read_csv(tmp_path / "figures" / f"{label}.csv", keep_default_na=False)
-        made = exhibit.make()
+        made = exhibit.make(data)
         if isinstance(made, pd.DataFrame):
             shown = made
         else:
@@ -52,12 +52,12 @@ def test_export_writes_a_valid_data_package(tmp_path):
     assert {"document_id", "source_id"} <= fields["documents"]
     assert {"document_id", "code", "item", "stance", "quote", "sentence_id"} <= fields["annotations"]
     sentences = package.get_resource("sentences").read_rows()
-    assert len(sentences) == sum(len(d.sentences) for d in corpus.load_documents())
+    assert len(sentences) == sum(len(d.sentences) for d in data.documents.values())
 
 
-def test_a_table_that_differs_from_its_declaration_stops_the_export():
+def test_a_table_that_differs_from_its_declaration_stops_the_export(data):
     schema, _ = export.declared_schema("similarity", export.declared())
-    table = export.derived_tables()["similarity"].drop(columns=["codes_both"])
+    table = export.derived_tables(data)["similarity"].drop(columns=["codes_both"])
     with pytest.raises(ValueError, match=r"missing \['codes_both'\]"):
         export.conform("similarity", table, schema)
 
@@ -488,25 +488,25 @@ def _check_numbers_have_four_decimal_places_and_booleans_are_words(package, desc
     assert all(b"\r" not in p.read_bytes() for p in package.rglob("*.csv"))
 
 
-def _check_each_figure_csv_holds_the_data_behind_its_exhibit(package, descriptor):
+def _check_each_figure_csv_holds_the_data_behind_its_exhibit(data, package, descriptor):
     for label, exhibit in exhibits.registry().items():
         resource = _resource(descriptor, label)
         kind = "figure" if label.startswith("fig-") else "table"
         assert resource["description"] == f"The data behind {kind} {label}, exactly as drawn or shown."
-        shown = exhibits.data_of(exhibit)
+        shown = exhibits.data_of(data, exhibit)
         published = pd.read_csv(package / "figures" / f"{label}.csv", keep_default_na=False)
         assert [f["name"] for f in resource["schema"]["fields"]] == [str(c) for c in shown.columns], label
         assert "primaryKey" not in resource["schema"], label
         _assert_same_data(published, shown, label)
 
 
-def test_the_exported_package_gives_back_every_table_it_was_made_from(tmp_path):
+def test_the_exported_package_gives_back_every_table_it_was_made_from(tmp_path, data):
     """The export round trip, in process. Every check runs in this one test, on one
     export (it takes seconds): `make mutate` runs against a planted bug only the tests
     that called the mutated function, and a shared fixture's calls count only for the
     first test that uses it, so checks split into tests sharing a fixture would not run."""
     package = tmp_path / "not" / "yet" / "there"  # its parents do not exist either
-    assert export.export(package) == package / "datapackage.json"
+    assert export.export(data, package) == package / "datapackage.json"
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     for check in (
         _check_every_resource_is_listed_in_order_with_its_csv_file,
@@ -520,9 +520,9 @@ def test_the_exported_package_gives_back_every_table_it_was_made_from(tmp_path):
         _check_the_stance_audit_and_the_zero_review_come_back_row_for_row,
         _check_every_derived_table_has_its_declared_columns_types_and_descriptions,
         _check_numbers_have_four_decimal_places_and_booleans_are_words,
-        _check_each_figure_csv_holds_the_data_behind_its_exhibit,
     ):
         check(package, descriptor)
+    _check_each_figure_csv_holds_the_data_behind_its_exhibit(data, package, descriptor)
 
 
 # --- in-process: the pieces of the export, on tables made by hand --------------------
@@ -611,8 +611,8 @@ def test_conform_puts_the_columns_in_declared_order_and_names_every_difference()
     )
 
 
-def test_sentences_frame_has_one_row_per_pinned_sentence():
-    frame = export.sentences_frame()
+def test_sentences_frame_has_one_row_per_pinned_sentence(data):
+    frame = export.sentences_frame(data)
     assert list(frame.columns) == ["sentence_id", "document_id", "paragraph_id", "kind", "start", "end", "text"]
     pinned = _pinned_sentences()
     assert [(r.sentence_id, r.kind, r.start, r.end) for r in frame.itertuples()] == [
@@ -623,24 +623,26 @@ def test_sentences_frame_has_one_row_per_pinned_sentence():
     ]
 
 
-def test_export_writes_each_table_with_a_descriptor_made_by_hand(tmp_path, monkeypatch):
+def test_export_writes_each_table_with_a_descriptor_made_by_hand(tmp_path, monkeypatch, data):
     """The export's own work, on small tables: files, paths, schemas and the descriptor,
     into a directory that exists already."""
     people = pd.DataFrame({"person": ["ann", "bo"], "age": [31, 4], "height": [0.3333, 1.5], "member": [True, False]})
     similarity_columns = [f["name"] for f in _declared("similarity")[0]["fields"]]
     similarity = pd.DataFrame({c: [f"v{i}"] for i, c in enumerate(similarity_columns)})[similarity_columns[::-1]]
     figure, table = pd.DataFrame({"x": [1, 2]}), pd.DataFrame({"Source": ["Canada"]})
-    monkeypatch.setattr(export, "resources", lambda: {"people": (people, ["person"], "People, one a row (¶ 1–2).")})
-    monkeypatch.setattr(export, "derived_tables", lambda: {"similarity": similarity})
+    monkeypatch.setattr(
+        export, "resources", lambda data: {"people": (people, ["person"], "People, one a row (¶ 1–2).")}
+    )
+    monkeypatch.setattr(export, "derived_tables", lambda data: {"similarity": similarity})
     monkeypatch.setattr(
         exhibits,
         "registry",
         lambda: {
-            "fig-tiny": exhibits.Exhibit("fig-tiny", "synthesis", "note", lambda: figure),
-            "tbl-tiny": exhibits.Exhibit("tbl-tiny", "synthesis", "note", lambda: table),
+            "fig-tiny": exhibits.Exhibit("fig-tiny", "synthesis", "note", lambda data: figure),
+            "tbl-tiny": exhibits.Exhibit("tbl-tiny", "synthesis", "note", lambda data: table),
         },
     )
-    assert export.export(tmp_path) == tmp_path / "datapackage.json"
+    assert export.export(data, tmp_path) == tmp_path / "datapackage.json"
 
     def entry(name, path, description, schema):
         return {
@@ -701,12 +703,14 @@ def test_export_writes_each_table_with_a_descriptor_made_by_hand(tmp_path, monke
     assert (tmp_path / "figures" / "tbl-tiny.csv").read_text(encoding="utf-8") == "Source\nCanada\n"
 
 
-def test_a_derived_table_that_differs_from_its_declaration_stops_the_export_naming_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "resources", dict)
-    monkeypatch.setattr(export, "derived_tables", lambda: {"similarity": pd.DataFrame({"cosine": [1.0], "extra": [2]})})
+def test_a_derived_table_that_differs_from_its_declaration_stops_the_export_naming_it(tmp_path, monkeypatch, data):
+    monkeypatch.setattr(export, "resources", lambda data: {})
+    monkeypatch.setattr(
+        export, "derived_tables", lambda data: {"similarity": pd.DataFrame({"cosine": [1.0], "extra": [2]})}
+    )
     missing = sorted(f["name"] for f in _declared("similarity")[0]["fields"] if f["name"] != "cosine")
     with pytest.raises(ValueError) as error:
-        export.export(tmp_path / "not" / "yet" / "there")
+        export.export(data, tmp_path / "not" / "yet" / "there")
     assert str(error.value) == (
         f"datapackage.yaml: resource 'similarity' differs from its table: missing {missing}, undeclared ['extra']"
     )

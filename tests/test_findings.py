@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import coding, corpus, findings, results
+from analysis.loaded import Loaded
 
 # --- plain words on hand-made values ------------------------------------------------
 
@@ -127,8 +128,8 @@ def small_sensitivity(monkeypatch):
 
     def use(pairs: pd.DataFrame) -> None:
         scores = pd.DataFrame({"source_id": ["c", "a", "d", "b"], "score": [40.0, 90.0, 10.0, 60.0]})
-        monkeypatch.setattr(results, "sensitivity", lambda index_id: {"pairs": pairs})
-        monkeypatch.setattr(results, "index_table", lambda index_id: scores)
+        monkeypatch.setattr(results, "sensitivity", lambda data, index_id: {"pairs": pairs})
+        monkeypatch.setattr(results, "index_table", lambda data, index_id: scores)
 
     return use
 
@@ -144,12 +145,12 @@ def test_firm_orders_groups_the_robust_orderings_by_the_higher_source(small_sens
             ("b", "B", "d", "D", False),
         )
     )
-    assert findings.firm_orders("tiny") == "A above B, C and D, and C above D"
+    assert findings.firm_orders(Loaded(), "tiny") == "A above B, C and D, and C above D"
 
 
 def test_firm_orders_says_when_no_ordering_is_firm(small_sensitivity):
     small_sensitivity(_pairs(("a", "A", "b", "B", False), ("b", "B", "c", "C", False)))
-    assert findings.firm_orders("tiny") == "no ordering"
+    assert findings.firm_orders(Loaded(), "tiny") == "no ordering"
 
 
 def test_top_fragile_is_the_fragile_ordering_nearest_the_top_of_the_ranking(small_sensitivity):
@@ -162,29 +163,29 @@ def test_top_fragile_is_the_fragile_ordering_nearest_the_top_of_the_ranking(smal
             ("b", "B", "c", "C", False),
         )
     )
-    fragile = findings.top_fragile("tiny")
+    fragile = findings.top_fragile(Loaded(), "tiny")
     assert (fragile.higher_id, fragile.lower_id) == ("b", "c")
 
 
 def test_top_fragile_is_none_when_every_ordering_is_firm(small_sensitivity):
     small_sensitivity(_pairs(("a", "A", "b", "B", True), ("b", "B", "c", "C", True)))
-    assert findings.top_fragile("tiny") is None
+    assert findings.top_fragile(Loaded(), "tiny") is None
 
 
 # --- the prose against the data, counted here a second way --------------------------
 
 
-def _labels() -> dict[str, str]:
-    return {s["id"]: s["label"] for s in corpus.load_metadata()["sources"]}
+def _labels(data) -> dict[str, str]:
+    return {s["id"]: s["label"] for s in data.metadata["sources"]}
 
 
-def _enforcement_counts() -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+def _enforcement_counts(data) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
     """(source, code) -> sentences carrying an enforcement code, and source -> non-heading
     sentences, counted from the corpus and the annotations (not the salience module)."""
-    source_of = {d["id"]: s["id"] for s in corpus.load_metadata()["sources"] for d in s["documents"]}
-    body = {s.id for d in corpus.load_documents() for p in d.paragraphs if p.kind != "heading" for s in p.sentences}
+    source_of = {d["id"]: s["id"] for s in data.metadata["sources"] for d in s["documents"]}
+    body = {s.id for d in data.documents.values() for p in d.paragraphs if p.kind != "heading" for s in p.sentences}
     size = pd.Series([source_of[corpus.document_of(i)] for i in body]).value_counts().to_dict()
-    annotations = coding.load_annotations()
+    annotations = coding.load_annotations(data)
     annotations = annotations[annotations["sentence_id"].isin(body) & (annotations["dimension"] == "enforcement")]
     annotations = annotations.assign(source_id=annotations["document_id"].map(source_of))
     counts = annotations.groupby(["source_id", "code"])["sentence_id"].nunique().to_dict()
@@ -199,26 +200,26 @@ def _points(value: float) -> str:
     return (f"{points:.1g}" if 0 < abs(points) < 1 else f"{points:.0f}").replace("-", "−")
 
 
-def test_tied_similarities_are_all_named():
-    pairs = results.similarity()
+def test_tied_similarities_are_all_named(data):
+    pairs = results.similarity(data)
     pairs = pairs[pairs["source_a_id"] < pairs["source_b_id"]]
     top = pairs["cosine"].round(2).max()
     tied = pairs[pairs["cosine"].round(2) == top]
-    text = findings.synthesis_figures()["high"].text
+    text = findings.synthesis_figures(data)["high"].text
     for row in tied.itertuples():
         assert row.source_a in text and row.source_b in text
     word = {1: "", 2: "both "}.get(len(tied), "each ")
     assert text.endswith(f"({word}{top:.2f})")
 
 
-def test_each_shared_priority_line_carries_the_gap_and_interval_of_its_difference():
+def test_each_shared_priority_line_carries_the_gap_and_interval_of_its_difference(data):
     """A priority every source raises: from the lowest share to the highest, with the gap
     between those two sources from results.difference, in plain words worked out here."""
-    counts, size = _enforcement_counts()
-    labels = _labels()
-    short = dict(zip(coding.codes()["code"], coding.codes()["short"], strict=True))
+    counts, size = _enforcement_counts(data)
+    labels = _labels(data)
+    short = dict(zip(coding.codes(data)["code"], coding.codes(data)["short"], strict=True))
     shared = [c for c in short if c.startswith("enf_") and all(counts.get((s, c), 0) for s in labels)]
-    figures = findings.enforcement()
+    figures = findings.enforcement(data)
     lines = figures["shared"].items
     assert figures["shared_n"] == len(shared) == len(lines)
     kinds = set()
@@ -230,7 +231,7 @@ def test_each_shared_priority_line_carries_the_gap_and_interval_of_its_differenc
         low_id, high_id = by_label[low], by_label[high]
         assert share[low_id] == min(share.values()) and share[high_id] == max(share.values()), line
         assert f"from {share[low_id]:.0%} of {low}'s sentences to {share[high_id]:.0%} of {high}'s" in line
-        d = results.difference((high_id, code), (low_id, code))
+        d = results.difference(data, (high_id, code), (low_id, code))
         assert d["difference"] == pytest.approx(share[high_id] - share[low_id], abs=1e-4)
         excludes_zero = d["low"] > 0 or d["high"] < 0
         shown = _gap(line.split(f"{high}'s, ", 1)[1])
@@ -244,15 +245,15 @@ def test_each_shared_priority_line_carries_the_gap_and_interval_of_its_differenc
     assert kinds == {True, False}, "the data should hold a clear gap and one within uncertainty"
 
 
-def _leader_lines() -> dict[str, str]:
-    return {line.split(": ", 1)[0]: line for line in findings.enforcement()["leaders"].items}
+def _leader_lines(data) -> dict[str, str]:
+    return {line.split(": ", 1)[0]: line for line in findings.enforcement(data)["leaders"].items}
 
 
-def test_a_leader_is_clearly_ahead_exactly_when_the_paired_difference_excludes_zero():
-    counts, size = _enforcement_counts()
-    labels = _labels()
-    code_of = {s.lower(): c for c, s in zip(coding.codes()["code"], coding.codes()["short"], strict=True)}
-    lines = _leader_lines()
+def test_a_leader_is_clearly_ahead_exactly_when_the_paired_difference_excludes_zero(data):
+    counts, size = _enforcement_counts(data)
+    labels = _labels(data)
+    code_of = {s.lower(): c for c, s in zip(coding.codes(data)["code"], coding.codes(data)["short"], strict=True)}
+    lines = _leader_lines(data)
     assert set(lines) == set(labels.values()), "every source has its leader line"
     for source_id, label in labels.items():
         line = lines[label]
@@ -264,30 +265,30 @@ def test_a_leader_is_clearly_ahead_exactly_when_the_paired_difference_excludes_z
         others = [n for c, n in mine.items() if c not in (top, runner)]
         # The named two are the source's two most frequent priorities (ties allowed).
         assert mine[top] == max(mine.values()) and mine[runner] >= max(others, default=0), line
-        d = results.difference((source_id, top), (source_id, runner))
+        d = results.difference(data, (source_id, top), (source_id, runner))
         assert d["difference"] == pytest.approx((mine[top] - mine[runner]) / size[source_id], abs=1e-4)
         excludes_zero = d["low"] > 0 or d["high"] < 0
         assert ("; clearly ahead of " in line) == excludes_zero, (line, d)
         assert ("; not clearly ahead of " in line) == (not excludes_zero), (line, d)
 
 
-def test_leader_lines_and_the_key_finding_follow_the_interval(monkeypatch):
+def test_leader_lines_and_the_key_finding_follow_the_interval(monkeypatch, data):
     """With every lead's interval made to exclude zero but one source's, the lines and the
     key finding say so: the real data has no clear lead, so this is planted."""
-    labels = _labels()
+    labels = _labels(data)
     doubtful = next(iter(labels))  # the first source's lead is within uncertainty, the others' are clear
 
-    def planted(a, b):
+    def planted(data, a, b):
         """A lead is a within-source difference; only the doubtful source's reaches below zero."""
         low = -0.01 if a[0] == b[0] == doubtful else 0.02
         return {"difference": 0.1, "low": low, "high": 0.2}
 
     monkeypatch.setattr(results, "difference", planted)
-    lines = _leader_lines()
+    lines = _leader_lines(data)
     for source_id, label in labels.items():
         ahead = "; not clearly ahead of " if source_id == doubtful else "; clearly ahead of "
         assert ahead in lines[label]
-    last = repr(findings.key_findings()["enforcement"]).split(". ")[-1]
+    last = repr(findings.key_findings(data)["enforcement"]).split(". ")[-1]
     assert last.startswith("Only for ") and last.endswith(
         " is that lead over the next priority larger than the uncertainty."
     ), last
@@ -302,10 +303,10 @@ def _sentence_ends(text: str) -> int:
     return len(re.findall(r"[.!?][”’\")]*(?=\s|$)", text))
 
 
-def test_key_findings_are_four_to_six_each_at_most_two_sentences_naming_sources_from_the_data():
-    key = findings.key_findings()
+def test_key_findings_are_four_to_six_each_at_most_two_sentences_naming_sources_from_the_data(data):
+    key = findings.key_findings(data)
     assert 4 <= len(key) <= 6
-    labels = _labels()
+    labels = _labels(data)
     assert not any("." in label for label in labels.values())  # so a full stop ends a sentence
     for name, value in key.items():
         text = repr(value)
@@ -315,6 +316,6 @@ def test_key_findings_are_four_to_six_each_at_most_two_sentences_naming_sources_
     # The enforcement finding gives each source's leading priority, so it names every source.
     assert all(label in repr(key["enforcement"]) for label in labels.values())
     # The threats finding names the latest source(s): a source's year is its earliest document's.
-    year = {s["id"]: min(d["reference_year"] for d in s["documents"]) for s in corpus.load_metadata()["sources"]}
+    year = {s["id"]: min(d["reference_year"] for d in s["documents"]) for s in data.metadata["sources"]}
     latest = [labels[s] for s, y in year.items() if y == max(year.values())]
     assert all(label in repr(key["threats"]) for label in latest)

@@ -7,8 +7,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import findings, indices, results, synthesis, threats
+from analysis import findings, results, synthesis, threats
 from analysis.findings_threats import threat_figures
+from analysis.loaded import Loaded
+
+
+@pytest.fixture
+def data() -> Loaded:
+    """A fresh, empty world: each test sets or fakes what it reads (not the project's data)."""
+    return Loaded()
+
 
 # --- enforcement: two sources, three codes -------------------------------------------
 
@@ -47,19 +55,21 @@ DIFFERENCES = {
 def enforcement_world(monkeypatch):
     columns = "source_id source code short sentences share share_low share_high describes questions stance_mix"
     table = pd.DataFrame(ENFORCEMENT, columns=columns.split())
-    monkeypatch.setattr(results, "dimension_table", lambda dimension: table)
-    monkeypatch.setattr(results, "difference", lambda a, b: DIFFERENCES[(a, b)])
+    monkeypatch.setattr(results, "dimension_table", lambda data, dimension: table)
+    monkeypatch.setattr(results, "difference", lambda data, a, b: DIFFERENCES[(a, b)])
 
 
-def test_leaders_are_each_sources_top_code_and_whether_its_lead_is_clear(enforcement_world):
+def test_leaders_are_each_sources_top_code_and_whether_its_lead_is_clear(enforcement_world, data):
     # Alpha: street dealing 40% over money laundering 20%, interval 5 to 35 points: clear.
     # Beta: money laundering 25% over street dealing 10%, interval −2 to 30: not clear.
-    found = [(lead["top"].source, lead["top"].code, lead["next"].code, lead["clear"]) for lead in findings.leaders()]
+    found = [
+        (lead["top"].source, lead["top"].code, lead["next"].code, lead["clear"]) for lead in findings.leaders(data)
+    ]
     assert found == [("Alpha", "c1", "c2", True), ("Beta", "c2", "c1", False)]
 
 
-def test_enforcement_sentences_on_a_small_world(enforcement_world):
-    figures = findings.enforcement()
+def test_enforcement_sentences_on_a_small_world(enforcement_world, data):
+    figures = findings.enforcement(data)
     assert (figures["codes"], figures["sources"], figures["shared_n"], figures["leader_codes"]) == (3, 2, 2, 2)
     # Raised by both: street dealing (10% for Beta to 40% for Alpha) and money laundering
     # (20% for Alpha to 25% for Beta, whose interval includes zero).
@@ -82,12 +92,12 @@ def test_enforcement_sentences_on_a_small_world(enforcement_world):
     assert repr(figures["silent"]) == "Alpha 1 of 3"
 
 
-def test_enforcement_says_no_source_when_every_source_raises_every_code(monkeypatch):
+def test_enforcement_says_no_source_when_every_source_raises_every_code(monkeypatch, data):
     rows = [r for r in ENFORCEMENT if r[2] != "c3"]
     columns = "source_id source code short sentences share share_low share_high describes questions stance_mix"
-    monkeypatch.setattr(results, "dimension_table", lambda dimension: pd.DataFrame(rows, columns=columns.split()))
-    monkeypatch.setattr(results, "difference", lambda a, b: DIFFERENCES[(a, b)])
-    figures = findings.enforcement()
+    monkeypatch.setattr(results, "dimension_table", lambda data, dimension: pd.DataFrame(rows, columns=columns.split()))
+    monkeypatch.setattr(results, "difference", lambda data, a, b: DIFFERENCES[(a, b)])
+    figures = findings.enforcement(data)
     assert (repr(figures["silent"]), repr(figures["single"])) == ("no source", "none")
 
 
@@ -142,23 +152,23 @@ STABILITY = {
 
 
 @pytest.fixture
-def index_world(monkeypatch):
-    def sensitivity(index_id):
+def index_world(monkeypatch, data):
+    def sensitivity(data, index_id):
         pair_columns = "higher_id higher lower_id lower robust fails_under reversed_under share_linear share_rank"
         return {
             "pairs": pd.DataFrame(PAIRS[index_id], columns=pair_columns.split()),
             "rank_stability": pd.DataFrame(STABILITY[index_id], columns=["rule", "source", "rank", "share"]),
         }
 
-    monkeypatch.setattr(indices, "rubrics", lambda: RUBRICS)
+    data.rubrics = RUBRICS
     monkeypatch.setattr(results, "sensitivity", sensitivity)
     monkeypatch.setattr(
-        results, "index_table", lambda i: pd.DataFrame(SCORES[i], columns=["source_id", "source", "score"])
+        results, "index_table", lambda data, i: pd.DataFrame(SCORES[i], columns=["source_id", "source", "score"])
     )
 
 
-def test_index_settings_in_words(index_world):
-    figures = findings.indices_figures()
+def test_index_settings_in_words(index_world, data):
+    figures = findings.indices_figures(data)
     assert (figures["draw_count"], figures["seed_value"], figures["firm_share"], figures["rule_count"]) == (
         "2,000",
         7,
@@ -169,11 +179,11 @@ def test_index_settings_in_words(index_world):
         "Linear: each level counts in proportion",
         "Rank: only the order of the levels counts",
     ]
-    assert findings.firm_rule() == "under every scoring rule and in at least 95% of 2,000 random weightings"
+    assert findings.firm_rule(data) == "under every scoring rule and in at least 95% of 2,000 random weightings"
 
 
-def test_an_index_whose_every_ordering_is_firm(index_world):
-    hr = findings.indices_figures()["by_index"]["hr"]
+def test_an_index_whose_every_ordering_is_firm(index_world, data):
+    hr = findings.indices_figures(data)["by_index"]["hr"]
     assert repr(hr["ranking"]) == "Beta (70) and Alpha (30)"
     assert repr(hr["robust"]) == "Beta above Alpha"
     assert (hr["robust_n"], hr["indicator_count"]) == ("1 of 1", 2)
@@ -185,8 +195,8 @@ def test_an_index_whose_every_ordering_is_firm(index_world):
     )
 
 
-def test_an_index_with_a_fragile_ordering(index_world):
-    eo = findings.indices_figures()["by_index"]["eo"]
+def test_an_index_with_a_fragile_ordering(index_world, data):
+    eo = findings.indices_figures(data)["by_index"]["eo"]
     # 55.4 shows as 55; the order is by score, not the table's order.
     assert repr(eo["ranking"]) == "Alpha (80), Beta (55) and Gamma (20)"
     assert repr(eo["robust"]) == "Alpha above Beta and Gamma"
@@ -236,14 +246,16 @@ def threat_world(monkeypatch):
     items = pd.DataFrame(
         [(item, text, codes) for item, _, _, text, codes, _ in ITEMS], columns=["item", "in_text", "enforcement_codes"]
     )
-    monkeypatch.setattr(results, "threat_matrix", lambda unit: matrices[unit])
-    monkeypatch.setattr(results, "sources", lambda: SOURCES)
-    monkeypatch.setattr(results, "items", lambda: items)
-    monkeypatch.setattr(results, "codes", lambda: pd.DataFrame({"code": ["enf_ports"], "short": ["Ports and borders"]}))
+    monkeypatch.setattr(results, "threat_matrix", lambda data, unit: matrices[unit])
+    monkeypatch.setattr(results, "sources", lambda data: SOURCES)
+    monkeypatch.setattr(results, "items", lambda data: items)
+    monkeypatch.setattr(
+        results, "codes", lambda data: pd.DataFrame({"code": ["enf_ports"], "short": ["Ports and borders"]})
+    )
 
 
-def test_threat_counts_and_years(threat_world):
-    figures = threat_figures()
+def test_threat_counts_and_years(threat_world, data):
+    figures = threat_figures(data)
     assert (figures["items"], figures["families"], figures["year_latest"], figures["year_earliest"]) == (
         4,
         3,
@@ -253,8 +265,8 @@ def test_threat_counts_and_years(threat_world):
     assert repr(figures["latest"]) == "Gamma"
 
 
-def test_threats_new_persistent_and_early_in_words(threat_world):
-    figures = threat_figures()
+def test_threats_new_persistent_and_early_in_words(threat_world, data):
+    figures = threat_figures(data)
     # Only Gamma names fentanyl (4 sentences) and nitazenes (2).
     assert repr(figures["new"]) == "fentanyl and nitazenes"
     assert repr(figures["new_sentences"]) == "2 to 4"
@@ -264,8 +276,8 @@ def test_threats_new_persistent_and_early_in_words(threat_world):
     assert repr(figures["early"]) == "cannabis (2013 and 2019 sources)"
 
 
-def test_threat_families_first_naming_and_equivalents(threat_world):
-    figures = threat_figures()
+def test_threat_families_first_naming_and_equivalents(threat_world, data):
+    figures = threat_figures(data)
     assert repr(figures["family_summary"]) == (
         "Across the 3 broader families, synthetic opioids is new in the latest source, and cannabis is named by "
         "earlier sources but not the latest. Named by every source: cocaine."
@@ -307,15 +319,15 @@ def synthesis_world(monkeypatch):
             ],
             columns=["code", "pattern", "source", "sentences"],
         )
-        monkeypatch.setattr(results, "similarity", lambda: similarity)
-        monkeypatch.setattr(results, "convergence", lambda: convergence)
-        monkeypatch.setattr(results, "topic_name", TOPICS.get)
-        monkeypatch.setattr(results, "cosine_difference", lambda p, q: differences[(p, q)])
+        monkeypatch.setattr(results, "similarity", lambda data: similarity)
+        monkeypatch.setattr(results, "convergence", lambda data: convergence)
+        monkeypatch.setattr(results, "topic_name", lambda data, code: TOPICS.get(code))
+        monkeypatch.setattr(results, "cosine_difference", lambda data, p, q: differences[(p, q)])
 
     return use
 
 
-def test_synthesis_patterns_in_words(synthesis_world):
+def test_synthesis_patterns_in_words(synthesis_world, data):
     synthesis_world(
         {("a", "b"): 0.8123, ("a", "c"): 0.4049, ("b", "c"): 0.6},
         {
@@ -323,14 +335,14 @@ def test_synthesis_patterns_in_words(synthesis_world):
             (("a", "b"), ("b", "c")): {"difference": 0.21, "low": -0.05, "high": 0.4},
         },
     )
-    figures = findings.synthesis_figures()
+    figures = findings.synthesis_figures(data)
     assert figures["shared_n"] == 1
     assert repr(figures["contested"]) == "money laundering and online markets"
     # Cannabis: Alpha has no sentence on it, so it is Beta's only.
     assert repr(figures["distinct"]) == "cannabis (Beta only)"
 
 
-def test_similarity_ends_and_the_pairs_within_the_uncertainty(synthesis_world):
+def test_similarity_ends_and_the_pairs_within_the_uncertainty(synthesis_world, data):
     # Most alike Alpha–Beta (0.81), least Alpha–Gamma (0.40): that gap excludes zero
     # (0.1 to 0.7); Beta–Gamma (0.60) is within the uncertainty of the top (−0.05 to 0.4).
     synthesis_world(
@@ -340,7 +352,7 @@ def test_similarity_ends_and_the_pairs_within_the_uncertainty(synthesis_world):
             (("a", "b"), ("b", "c")): {"difference": 0.21, "low": -0.05, "high": 0.4},
         },
     )
-    figures = findings.synthesis_figures()
+    figures = findings.synthesis_figures(data)
     assert (repr(figures["high"]), repr(figures["low"])) == ("Alpha and Beta (0.81)", "Alpha and Gamma (0.40)")
     assert repr(figures["reading"]) == (
         "The gap between the most and the least alike pair is larger than the uncertainty. "
@@ -353,7 +365,7 @@ def test_similarity_ends_and_the_pairs_within_the_uncertainty(synthesis_world):
     )
 
 
-def test_similarity_names_tied_pairs_together_and_a_spread_within_the_uncertainty(synthesis_world):
+def test_similarity_names_tied_pairs_together_and_a_spread_within_the_uncertainty(synthesis_world, data):
     # Alpha–Beta 0.8123 and Beta–Gamma 0.8149 both show as 0.81; every gap from the top
     # pair (Beta–Gamma) includes zero, so both other pairs are within its uncertainty.
     synthesis_world(
@@ -363,7 +375,7 @@ def test_similarity_names_tied_pairs_together_and_a_spread_within_the_uncertaint
             (("b", "c"), ("a", "b")): {"difference": 0.0026, "low": -0.2, "high": 0.2},
         },
     )
-    figures = findings.synthesis_figures()
+    figures = findings.synthesis_figures(data)
     assert repr(figures["high"]) == "Alpha and Beta, and Beta and Gamma (both 0.81)"
     assert repr(figures["reading"]) == (
         "Even the gap between the most and the least alike pair is within the uncertainty. "
@@ -376,7 +388,7 @@ def test_similarity_names_tied_pairs_together_and_a_spread_within_the_uncertaint
 # --- the introduction's key findings, on all four worlds -------------------------------
 
 
-def test_key_findings_on_small_worlds(enforcement_world, index_world, threat_world, synthesis_world):
+def test_key_findings_on_small_worlds(enforcement_world, index_world, threat_world, synthesis_world, data):
     synthesis_world(
         {("a", "b"): 0.8123, ("a", "c"): 0.4049, ("b", "c"): 0.6},
         {
@@ -384,7 +396,7 @@ def test_key_findings_on_small_worlds(enforcement_world, index_world, threat_wor
             (("a", "b"), ("b", "c")): {"difference": 0.21, "low": -0.05, "high": 0.4},
         },
     )
-    key = {name: repr(value) for name, value in findings.key_findings().items()}
+    key = {name: repr(value) for name, value in findings.key_findings(data).items()}
     # Beta's top code has 2 describing and 1 questioning of its 6 sentences: 3 ≥ 6 / 3.
     assert key["enforcement"] == (
         "Of the 3 enforcement priorities, 2 are raised by all 2 sources; the one each source discusses most, as a "
@@ -431,16 +443,16 @@ def length_world(monkeypatch):
             "documents": ["A-1", "B-1 B-2", "C-1"],
         }
     )
-    monkeypatch.setattr(corpus, "documents_frame", lambda: documents)
-    monkeypatch.setattr(results, "sources", lambda: sources)
+    monkeypatch.setattr(corpus, "documents_frame", lambda data: documents)
+    monkeypatch.setattr(results, "sources", lambda data: sources)
     coded = {}
-    monkeypatch.setattr(results, "coded_sentences", lambda dimension: pd.Series(coded[dimension]))
+    monkeypatch.setattr(results, "coded_sentences", lambda data, dimension: pd.Series(coded[dimension]))
     return coded
 
 
-def test_lengths_and_a_count_order_that_follows_length(length_world):
+def test_lengths_and_a_count_order_that_follows_length(length_world, data):
     length_world["enforcement"] = {"a": 30, "b": 5, "c": 12}
-    figures = findings.length_figures()
+    figures = findings.length_figures(data)
     # Documents: 400 (B-1) to 3,000 (A-1) words, 7.5 to one; sources 1,000 to 3,000, 3.0.
     assert (figures["min_doc"], figures["max_doc"], figures["doc_ratio"], figures["source_ratio"]) == (
         "400 (B-1)",
@@ -461,11 +473,11 @@ def test_lengths_and_a_count_order_that_follows_length(length_world):
     )
 
 
-def test_a_count_order_against_length_is_read_as_not_following_it(length_world):
+def test_a_count_order_against_length_is_read_as_not_following_it(length_world, data):
     # Beta, the shortest, has the most coded sentences and Alpha, the longest, the fewest:
     # the ranks are reversed, rank correlation −1.
     length_world["harm_reduction"] = {"a": 5, "b": 30, "c": 12}
-    figures = findings.length_figures("harm_reduction")
+    figures = findings.length_figures(data, "harm_reduction")
     assert repr(figures["by_count"]) == "Beta (30), Gamma (12) and Alpha (5)"
     assert figures["rho"] == "-1.00"
     assert repr(figures["reading"]).startswith("so here raw counts do not simply follow length")

@@ -23,6 +23,7 @@ import pytest
 from IPython.core.formatters import format_display_data
 
 from analysis import reader
+from analysis.loaded import Loaded
 from analysis.paths import ROOT
 
 BOOK = ROOT / "book"
@@ -32,10 +33,10 @@ GOLDEN = ROOT / "tests" / "golden"
 VOLATILE = ("/metadata/language_info/version",)
 
 
-def notebook_pages() -> list[Path]:
+def notebook_pages(data) -> list[Path]:
     """Every executable page of the book (MyST Markdown with a kernel), the generated
     reader pages included."""
-    reader.write_pages()
+    reader.write_pages(data)
     pages = [p for p in BOOK.rglob("*.md") if "_build" not in p.parts]
     return sorted(p.relative_to(BOOK) for p in pages if "kernelspec:" in p.read_text(encoding="utf-8")[:500])
 
@@ -56,7 +57,7 @@ def code_of(notebook: nbformat.NotebookNode) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
-PAGES = notebook_pages()
+PAGES = notebook_pages(Loaded())
 
 
 def test_every_notebook_has_a_golden_copy_and_nothing_else_does():

@@ -134,22 +134,22 @@ def write_rubric(tmp_path: Path, change) -> Path:
         (lambda b: b.pop("levels"), "levels"),
     ],
 )
-def test_a_bad_rubric_is_named_with_its_place(tmp_path, change, fragment):
+def test_a_bad_rubric_is_named_with_its_place(tmp_path, change, fragment, data):
     path = write_rubric(tmp_path, change)
-    problems = [str(p) for p in indices.validate_rubrics(coding.codes(), path)]
+    problems = [str(p) for p in indices.validate_rubrics(coding.codes(data), path)]
     assert problems and any(fragment in p for p in problems), problems
     assert all(p.startswith(f"{path}:") for p in problems)
 
 
-def test_unreadable_rubric_yaml_gives_its_line(tmp_path):
+def test_unreadable_rubric_yaml_gives_its_line(tmp_path, data):
     path = tmp_path / "rubrics.yaml"
     path.write_text("version: '1'\nlevels: [unclosed\n", encoding="utf-8")
-    (problem,) = indices.validate_rubrics(coding.codes(), path)
+    (problem,) = indices.validate_rubrics(coding.codes(data), path)
     assert str(problem).startswith(f"{path}:") and "cannot read the rubrics" in str(problem)
 
 
-def test_the_published_rubric_is_valid():
-    assert indices.validate_rubrics(coding.codes()) == []
+def test_the_published_rubric_is_valid(data):
+    assert indices.validate_rubrics(coding.codes(data)) == []
 
 
 def test_pairs_are_named_in_the_published_ranking_order():

@@ -56,20 +56,18 @@ def test_keyword_agreement_is_precision_and_recall_over_sentence_code_pairs():
     assert (row.true_positives, row.precision, row.recall) == (1, 1 / 3, 1 / 4)
 
 
-def test_keyword_coder_reads_through_the_errata():
-    predicted = measures.keyword_coding(coding.codes())
-    ai_sentence = next(
-        s for s in corpus.load_document("CE-2024").sentences if s.text.startswith("Al has the potential")
-    )
+def test_keyword_coder_reads_through_the_errata(data):
+    predicted = measures.keyword_coding(data, coding.codes(data))
+    ai_sentence = next(s for s in data.documents["CE-2024"].sentences if s.text.startswith("Al has the potential"))
     assert "enf_technology_tools" in set(predicted[predicted["sentence_id"] == ai_sentence.id]["code"])
-    headings = {s.id for d in corpus.load_documents() for p in d.paragraphs if p.kind == "heading" for s in p.sentences}
+    headings = {s.id for d in data.documents.values() for p in d.paragraphs if p.kind == "heading" for s in p.sentences}
     assert not set(predicted["sentence_id"]) & headings
 
 
-def test_the_stored_sample_is_what_the_recorded_seed_draws():
+def test_the_stored_sample_is_what_the_recorded_seed_draws(data):
     stored = [r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)]
-    assert stored == sampling.draw_sample()
-    assert stored != sampling.draw_sample(seed=sampling.protocol()["seed"] + 1)
+    assert stored == sampling.draw_sample(data)
+    assert stored != sampling.draw_sample(data, seed=sampling.protocol()["seed"] + 1)
 
 
 def test_a_sample_that_is_not_the_drawn_one_is_reported_by_document_and_row():
@@ -82,9 +80,9 @@ def test_a_sample_that_is_not_the_drawn_one_is_reported_by_document_and_row():
     assert coding._check_sample(rows[::-1], ["A-2000-p001-s01", "A-2000-p002-s01", "B-2000-p001-s01"]) == []
 
 
-def test_the_sample_holds_at_least_a_fifth_of_every_document_and_no_headings():
-    sample = set(sampling.draw_sample())
-    for document in corpus.load_documents():
+def test_the_sample_holds_at_least_a_fifth_of_every_document_and_no_headings(data):
+    sample = set(sampling.draw_sample(data))
+    for document in data.documents.values():
         ids = [s.id for s in document.sentences]
         assert sum(i in sample for i in ids) >= math.ceil(0.2 * len(ids)), document.id
         for paragraph in document.paragraphs:
@@ -267,7 +265,7 @@ def test_reliability_adds_an_items_row_on_sentence_by_item_units():
     }
 
 
-def test_reliability_of_the_stored_files_is_read_round_by_round_newest_first(tmp_path, monkeypatch):
+def test_reliability_of_the_stored_files_is_read_round_by_round_newest_first(tmp_path, monkeypatch, data):
     s1, s2 = "CA-2019-p004-s01", "CA-2019-p005-s01"
     header = "sentence_id,code,item,stance,note\n"
     files = {
@@ -285,7 +283,7 @@ def test_reliability_of_the_stored_files_is_read_round_by_round_newest_first(tmp
     # The folders' names are those of protocol.yaml: round-1 under codebook 1.0.0, round-2 under 2.0.0.
     monkeypatch.setattr(coding, "SAMPLE", tmp_path / "sample.csv")
     monkeypatch.setattr(coding, "ROUNDS", [tmp_path / "round-1", tmp_path / "round-2"])
-    table = measures.reliability_results()
+    table = measures.reliability_results(data)
     assert table.columns[0] == "round"
     assert list(dict.fromkeys(table["round"])) == ["round-2", "round-1"]  # newest first
     # The codebook read with yaml: each dimension's codes, those added in 2.0.0, and the items.
@@ -420,7 +418,7 @@ def test_keyword_agreement_has_no_f1_when_guesses_and_truth_never_meet():
     assert (row.precision, row.recall, row.f1) == (0.0, 0.0, None)
 
 
-def test_keyword_coder_matches_whole_words_and_phrases_in_body_sentences():
+def test_keyword_coder_matches_whole_words_and_phrases_in_body_sentences(data):
     codes = pd.DataFrame(
         {
             "code": ["whole", "phrase", "hyphen", "heading", "errata"],
@@ -444,7 +442,7 @@ def test_keyword_coder_matches_whole_words_and_phrases_in_body_sentences():
     #   joined by a hyphen ("mid- and top-tier", "mid-tier", "mid-layer"), and "ray" only in "x-ray".
     # heading: only the heading "Saginaw-Chippewa Indian Tribe" (CA-2019-p109-s01), which the coder skips.
     # errata: the text has "Albased", read as "AI-based" (data/coding/errata.csv), in CE-2024-p032-s02.
-    predicted = measures.keyword_coding(codes)
+    predicted = measures.keyword_coding(data, codes)
     assert list(predicted.columns) == ["sentence_id", "code"]
     assert list(predicted.itertuples(index=False, name=None)) == [
         ("CA-2019-p055-s01", "phrase"),
@@ -457,8 +455,8 @@ def test_keyword_coder_matches_whole_words_and_phrases_in_body_sentences():
     ]
 
 
-def test_keyword_coder_finding_nothing_gives_an_empty_table_with_its_columns():
-    predicted = measures.keyword_coding(pd.DataFrame({"code": ["heading"], "keywords": ["indian tribe"]}))
+def test_keyword_coder_finding_nothing_gives_an_empty_table_with_its_columns(data):
+    predicted = measures.keyword_coding(data, pd.DataFrame({"code": ["heading"], "keywords": ["indian tribe"]}))
     assert predicted.empty
     assert list(predicted.columns) == ["sentence_id", "code"]
 
@@ -466,7 +464,7 @@ def test_keyword_coder_finding_nothing_gives_an_empty_table_with_its_columns():
 # --- coverage, sample and adjudication ------------------------------------------------
 
 
-def test_coverage_counts_coded_sentences_against_the_pinned_sentences():
+def test_coverage_counts_coded_sentences_against_the_pinned_sentences(data):
     heading, body, other = "CA-2019-p001-s01", "CA-2019-p004-s01", "CE-2024-p034-s02"
     # Two codes on one sentence count once; an id of no document counts nowhere.
     annotations = pd.DataFrame({"sentence_id": [heading, body, body, other, "XX-2000-p001-s01"]})
@@ -488,7 +486,7 @@ def test_coverage_counts_coded_sentences_against_the_pinned_sentences():
             }
         )
     assert [e["coded"] for e in expected] == [2, 0, 0, 0, 1]
-    assert measures.coverage(annotations).to_dict("records") == expected
+    assert measures.coverage(data, annotations).to_dict("records") == expected
 
 
 def test_sample_sizes_count_the_stored_sample_per_document():

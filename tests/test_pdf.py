@@ -43,12 +43,12 @@ def test_the_pdf_has_every_chapter_in_its_outline_and_enough_pages(site):
     assert len(pdf.pages) >= len(titles) * 2, "every chapter takes at least a page"
 
 
-def test_every_chart_is_drawn_in_the_pdf(site):
+def test_every_chart_is_drawn_in_the_pdf(site, data):
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(site / "book.pdf").pages).split())
     for label, exhibit in exhibits.registry().items():
         if not exhibit.is_figure:
             continue
-        svg = charts.embed_html(exhibit.make().to_dict())
+        svg = charts.embed_html(exhibit.make(data).to_dict())
         labels = {html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]{6,})</text>", svg)}
         assert labels, f"{label}: no text in its static SVG"
         missing = [t for t in labels if " ".join(t.split()) not in text]

@@ -58,11 +58,11 @@ def test_long_numbers_finds_what_it_should():
 
 
 @pytest.mark.parametrize("label", list(exhibits.registry()))
-def test_every_number_of_an_exhibit_has_at_most_the_stated_precision(label):
+def test_every_number_of_an_exhibit_has_at_most_the_stated_precision(label, data):
     """The chart's datasets, its drawn SVG (text and geometry) and its companion table,
     or the table's cells, as the page shows them."""
     exhibit = exhibits.registry()[label]
-    made = exhibit.make()
+    made = exhibit.make(data)
     if exhibit.is_figure:
         spec = made.to_dict()
         (values,) = spec["datasets"].values()
@@ -70,14 +70,14 @@ def test_every_number_of_an_exhibit_has_at_most_the_stated_precision(label):
         assert not unrounded, f"{label}: chart data with more than {results.DECIMALS} places: {unrounded[:5]}"
         assert not long_numbers(charts.embed_html(spec)), label
         if exhibit.companion is not None:
-            assert not long_numbers(tables.html_table(exhibit.companion()).data), label
+            assert not long_numbers(tables.html_table(exhibit.companion(data)).data), label
     else:
         assert not long_numbers(tables.html_table(made).data), label
         assert not long_numbers(made.to_csv(index=False)), label
 
 
-def test_every_number_of_the_data_package_has_at_most_the_stated_precision(tmp_path):
-    export.export(tmp_path)
+def test_every_number_of_the_data_package_has_at_most_the_stated_precision(tmp_path, data):
+    export.export(data, tmp_path)
     checked = 0
     for path in sorted(tmp_path.rglob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
@@ -90,14 +90,14 @@ def test_every_number_of_the_data_package_has_at_most_the_stated_precision(tmp_p
     assert checked > 1000  # shares, rates, intervals, indices, cosines, alphas were all read
 
 
-def _glued_values() -> dict[str, object]:
+def _glued_values(data) -> dict[str, object]:
     """Every value a chapter or appendix glues, made as the pages make them (prose.GLUED)."""
     made: dict = {}
-    return {name: prose.value(name, made) for name in prose.GLUED}
+    return {name: prose.value(data, name, made) for name in prose.GLUED}
 
 
-def test_every_glued_value_has_at_most_the_stated_precision():
-    figures = _glued_values()
+def test_every_glued_value_has_at_most_the_stated_precision(data):
+    figures = _glued_values(data)
     # The method chapter's reliability and design effect, and the "What changed" appendix, are read too.
     assert {"alpha_items", "deff_median", "changes_summary", "recoded_summary"} <= set(figures)
     for name, value in figures.items():
@@ -107,17 +107,17 @@ def test_every_glued_value_has_at_most_the_stated_precision():
             assert value == round(value, results.DECIMALS), name
 
 
-def test_the_what_changed_tables_hold_no_number_with_more_digits_than_the_stated_precision():
+def test_the_what_changed_tables_hold_no_number_with_more_digits_than_the_stated_precision(data):
     """Old values come from the stored edition's CSVs, new ones from this edition: both are shown whole."""
-    _, changed, recoded = editions.what_changed()
+    _, changed, recoded = editions.what_changed(data)
     assert len(changed)
     for table in (tables.edition_changes(changed), tables.coding_changes(recoded)):
         assert not long_numbers(tables.html_table(table).data)
     assert not long_numbers(tables.key_finding_changes(changed).data)
 
 
-def test_the_reliability_table_is_rounded_where_it_is_made():
-    table = measures.reliability_results()
+def test_the_reliability_table_is_rounded_where_it_is_made(data):
+    table = measures.reliability_results(data)
     for column in ("alpha", "stance_alpha"):
         values = table[column].dropna()
         assert len(values) and (values == values.round(results.DECIMALS)).all(), column
@@ -135,7 +135,7 @@ def exact_round(value: Fraction) -> Decimal:
     return Decimal(value.numerator) / Decimal(value.denominator)
 
 
-def test_the_similarity_matrix_equals_an_exact_second_route():
+def test_the_similarity_matrix_equals_an_exact_second_route(data):
     """Cosines recomputed from the annotations in exact arithmetic (a share is a count over
     the source's sentences, so each source's profile is its counts, scaled), then rounded
     once: the published figures are these, to the last digit, on any CPU. The topics are
@@ -144,17 +144,17 @@ def test_the_similarity_matrix_equals_an_exact_second_route():
 
     from analysis import salience
 
-    sources = results.sources()
+    sources = results.sources(data)
     source_of = {d: s.source_id for s in sources.itertuples() for d in s.documents.split()}
-    body = salience.body_ids()
-    coded = coding.load_annotations()
+    body = salience.body_ids(data)
+    coded = coding.load_annotations(data)
     coded = coded[coded["sentence_id"].isin(body)]
     topic = coded["item"].where(coded["dimension"] == coding.THREATS, coded["code"])
     units = set(zip(coded["document_id"].map(source_of), topic, coded["sentence_id"], strict=True))
     tally = Counter((s, t) for s, t, _ in units)
     topics = {t for _, t in tally}
     counts = {s: {t: tally.get((s, t), 0) for t in topics} for s in sources["source_id"]}
-    published = results.similarity().set_index(["source_a_id", "source_b_id"])["cosine"]
+    published = results.similarity(data).set_index(["source_a_id", "source_b_id"])["cosine"]
     with localcontext() as context:
         context.prec = 50
         for (a, b), cosine in published.items():
@@ -173,11 +173,11 @@ def test_cosine_is_exact_sums_and_one_rounding():
     assert synthesis.cosine(a, b) == 2.0 / (2.0 * (2e32 + 2.0) ** 0.5)
 
 
-def test_index_scores_equal_an_exact_second_route():
+def test_index_scores_equal_an_exact_second_route(data):
     """Each index from its indicator scores in exact fractions: 100 × Σ w·s / (3 × Σ w)."""
-    for index_id in results.index_ids():
-        scores = results.indicator_scores(index_id)
-        published = results.index_table(index_id).set_index("source_id")["score"]
+    for index_id in results.index_ids(data):
+        scores = results.indicator_scores(data, index_id)
+        published = results.index_table(data, index_id).set_index("source_id")["score"]
         for source_id, mine in scores.groupby("source_id"):
             weights = [Fraction(w) for w in mine["weight"]]
             exact = 100 * sum(w * s for w, s in zip(weights, mine["score"], strict=True)) / (3 * sum(weights))

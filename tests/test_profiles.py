@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from analysis import citation, coding, corpus, exhibits, pdf, profiles, quotes, results
+from analysis.loaded import Loaded
 from analysis.paths import ROOT, SOURCES_METADATA
 from tests.conftest import METHOD_TABLES
 from tests.test_browser import base_url, browser  # noqa: F401  (fixtures)
@@ -34,19 +35,23 @@ def test_small_counts_are_written_in_words_and_large_ones_in_figures():
     assert corpus.counted(12, "document") == "12 documents"
 
 
-def test_the_title_takes_its_count_of_sources_from_the_metadata(monkeypatch):
+def test_the_title_takes_its_count_of_sources_from_the_metadata(data):
     assert citation.titled_for("Policing drugs: four sources compared", 5) == "Policing drugs: five sources compared"
     assert citation.titled_for("A title without a count", 5) == "A title without a count"
     listed = len(metadata_sources())
-    assert citation.book()["title"] == f"Policing drugs: {['', 'one', 'two', 'three', 'four'][listed]} sources compared"
-    monkeypatch.setattr(corpus, "load_metadata", lambda: {"sources": [{}] * 6})
-    assert citation.book()["title"] == "Policing drugs: six sources compared"
+    assert (
+        citation.book(data)["title"]
+        == f"Policing drugs: {['', 'one', 'two', 'three', 'four'][listed]} sources compared"
+    )
+    six = Loaded()
+    six.metadata = {"sources": [{}] * 6}
+    assert citation.book(six)["title"] == "Policing drugs: six sources compared"
 
 
-def test_citation_cff_keeps_its_title_in_step_with_the_metadata():
+def test_citation_cff_keeps_its_title_in_step_with_the_metadata(data):
     """GitHub and Zenodo read the file itself: its title must count what sources.yaml lists."""
     literal = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))["title"]
-    assert literal == citation.book()["title"]
+    assert literal == citation.book(data)["title"]
 
 
 def test_retitle_changes_only_the_title_line(tmp_path):
@@ -63,18 +68,18 @@ def test_retitle_changes_only_the_title_line(tmp_path):
 # --- generated pages ------------------------------------------------------------------
 
 
-def test_write_pages_writes_one_profile_per_source_and_removes_stale_ones(tmp_path):
+def test_write_pages_writes_one_profile_per_source_and_removes_stale_ones(tmp_path, data):
     (tmp_path / "XX.md").write_text("stale", encoding="utf-8")
-    written = profiles.write_pages(tmp_path)
+    written = profiles.write_pages(data, tmp_path)
     assert sorted(p.name for p in written) == sorted(f"{s['id']}.md" for s in metadata_sources())
     assert not (tmp_path / "XX.md").exists()
     first = {p: p.stat().st_mtime_ns for p in written}
     time.sleep(0.01)
-    profiles.write_pages(tmp_path)
+    profiles.write_pages(data, tmp_path)
     assert {p: p.stat().st_mtime_ns for p in written} == first, "an unchanged page was rewritten"
     page = (tmp_path / "DU.md").read_text(encoding="utf-8")
     assert "(profile-DU)=" in page and "# Durham PCC: source profile" in page
-    assert 'profiles.profile_page("DU")' in page
+    assert 'profiles.profile_page(loaded.load(), "DU")' in page
 
 
 def test_the_table_of_contents_takes_the_generated_profiles():
@@ -91,6 +96,7 @@ def quote_rows(*rows) -> pd.DataFrame:
 
 
 def test_the_strongest_stance_wins_over_document_order(monkeypatch):
+    data = Loaded()
     table = quote_rows(
         ("AA", "hr_x", "describes", "AA-p001-s01"),
         ("AA", "hr_x", "endorses", "AA-p002-s01"),
@@ -98,44 +104,45 @@ def test_the_strongest_stance_wins_over_document_order(monkeypatch):
         ("AA", "hr_y", "implements", "AA-p004-s01"),
         ("BB", "hr_x", "implements", "BB-p001-s01"),
     )
-    monkeypatch.setattr(results, "quotes", lambda: table)
-    assert quotes.strongest("AA", ["hr_x", "hr_y"]) == ("AA-p003-s01", "implements")
-    assert quotes.strongest("AA", ["hr_x"]) == ("AA-p002-s01", "endorses")
-    assert quotes.strongest("AA", ["hr_z"]) == ("", "")
-    assert quotes.strongest("CC", ["hr_x"]) == ("", "")
+    monkeypatch.setattr(results, "quotes", lambda data: table)
+    assert quotes.strongest(data, "AA", ["hr_x", "hr_y"]) == ("AA-p003-s01", "implements")
+    assert quotes.strongest(data, "AA", ["hr_x"]) == ("AA-p002-s01", "endorses")
+    assert quotes.strongest(data, "AA", ["hr_z"]) == ("", "")
+    assert quotes.strongest(data, "CC", ["hr_x"]) == ("", "")
 
 
 def test_a_finding_shows_at_most_three_distinct_quotes_with_their_first_reason(monkeypatch):
+    data = Loaded()
     shown = {}
 
-    def fake_quotes_html(ids, prefix="", notes=None):
+    def fake_quotes_html(data, ids, prefix="", notes=None):
         shown["ids"], shown["notes"] = ids, notes
         return "<quotes>"
 
     monkeypatch.setattr(quotes, "quotes_html", fake_quotes_html)
     chosen = [("s1", "first"), ("s2", "second"), ("s1", "again"), ("", "none"), ("s3", "third"), ("s4", "fourth")]
-    block = quotes.finding_html(chosen)
+    block = quotes.finding_html(data, chosen)
     assert shown == {"ids": ["s1", "s2", "s3"], "notes": ["first", "second", "third"]}
     assert block.startswith('<details class="finding-quotes"><summary>Quotes behind this finding (3)</summary>')
-    assert "No quote" in quotes.finding_html([("", "none")])
+    assert "No quote" in quotes.finding_html(data, [("", "none")])
 
 
-def test_a_quote_is_its_whole_sentence_as_the_reader_page_reads_it():
+def test_a_quote_is_its_whole_sentence_as_the_reader_page_reads_it(data):
     """CE-2024 spells 'AI' as 'Al' (an extraction fault): the quote reads it as the errata say."""
     (sentence,) = [
-        s for s in corpus.load_document("CE-2024").sentences if "Al has the potential" in s.text and "Al" in s.raw
+        s for s in data.documents["CE-2024"].sentences if "Al has the potential" in s.text and "Al" in s.raw
     ][:1]
-    q = quotes.quote(sentence.id)
+    q = quotes.quote(data, sentence.id)
     assert "AI has the potential" in q.text and "Al has" not in q.text
     assert q.reference == f"Council of Europe 2024: Law Enforcement Conference report, ¶{sentence.paragraph}"
     assert q.url("../") == f"../reader/CE-2024.html#{sentence.id}"
 
 
-def test_key_quotes_are_three_to_five_of_the_sources_own_coded_sentences():
-    annotations = coding.load_annotations()
+def test_key_quotes_are_three_to_five_of_the_sources_own_coded_sentences(data):
+    annotations = coding.load_annotations(data)
     for source in metadata_sources():
         documents = {d["id"] for d in source["documents"]}
-        chosen = profiles.key_quotes(source["id"])
+        chosen = profiles.key_quotes(data, source["id"])
         assert 3 <= len(chosen) <= 5, source["id"]
         assert len({s for s, _ in chosen}) == len(chosen)
         for sentence_id, note in chosen:
@@ -143,16 +150,16 @@ def test_key_quotes_are_three_to_five_of_the_sources_own_coded_sentences():
             assert sentence_id in set(annotations["sentence_id"]) and note.endswith(".")
 
 
-def test_each_findings_quote_carries_the_code_of_what_it_supports():
+def test_each_findings_quote_carries_the_code_of_what_it_supports(data):
     """Second route: the leader of each source and its top code, from raw counts of coded sentences."""
-    annotations = coding.load_annotations()
-    body = {s.id for d in corpus.load_documents() for s in corpus.body_sentences(d)}
+    annotations = coding.load_annotations(data)
+    body = {s.id for d in data.documents.values() for s in corpus.body_sentences(d)}
     source_of = {d["id"]: s["id"] for s in metadata_sources() for d in s["documents"]}
     enforcement = annotations[(annotations["dimension"] == "enforcement") & annotations["sentence_id"].isin(body)]
     counts = enforcement.assign(source_id=enforcement["document_id"].map(source_of))
     counts = counts.drop_duplicates(["sentence_id", "code"]).groupby(["source_id", "code"]).size()
     top = {source: group.droplevel(0).idxmax() for source, group in counts.groupby(level=0)}
-    for sentence_id, _note in quotes.enforcement_leaders():
+    for sentence_id, _note in quotes.enforcement_leaders(data):
         source = source_of[corpus.document_of(sentence_id)]
         codes = set(annotations[annotations["sentence_id"] == sentence_id]["code"])
         assert top[source] in codes, (sentence_id, top[source])
@@ -167,8 +174,8 @@ def quote_blocks(page: str) -> list[tuple[str, str]]:
     return [(html.unescape(text), href) for text, href in re.findall(pattern, page, flags=re.S)]
 
 
-def test_every_pasted_quote_is_verbatim_and_links_to_its_sentence(site):
-    sentences = {s.id: s for d in corpus.load_documents() for s in d.sentences}
+def test_every_pasted_quote_is_verbatim_and_links_to_its_sentence(site, data):
+    sentences = {s.id: s for d in data.documents.values() for s in d.sentences}
     pages = [*sorted((site / "book" / "profiles").glob("*.html")), site / "book" / "intro.html"]
     pages += [site / "book" / f"{c}.html" for c in ("enforcement", "harm-reduction", "threats", "synthesis")]
     seen = 0
@@ -179,9 +186,9 @@ def test_every_pasted_quote_is_verbatim_and_links_to_its_sentence(site):
         for quote, href in blocks:
             document_id, sentence_id = re.fullmatch(r"(?:\.\./)?reader/(.+)\.html#(.+)", href).groups()
             sentence = sentences[sentence_id]
-            words = " ".join(corpus.load_document(document_id).text.split())
+            words = " ".join(data.documents[document_id].text.split())
             assert " ".join(sentence.raw.split()) in words, "the sentence is the document's own"
-            assert quote == coding.reading(document_id, sentence.text), (page.name, sentence_id)
+            assert quote == coding.reading(data, document_id, sentence.text), (page.name, sentence_id)
             reader_page = (site / "book" / "reader" / f"{document_id}.html").read_text(encoding="utf-8")
             assert f'id="{sentence_id}"' in reader_page
             seen += 1
@@ -197,18 +204,18 @@ def test_each_key_finding_offers_two_or_three_quotes(site):
         assert 2 <= len(quote_blocks(group.split("</details>")[0])) <= 3
 
 
-def test_a_profile_shows_what_the_chapters_find_about_its_source(site):
+def test_a_profile_shows_what_the_chapters_find_about_its_source(site, data):
     """Top priority by a second route (raw counts), closest source from the similarity table."""
-    annotations = coding.load_annotations()
-    codes = coding.codes().set_index("code")
-    similarity = results.similarity()
+    annotations = coding.load_annotations(data)
+    codes = coding.codes(data).set_index("code")
+    similarity = results.similarity(data)
     for source in metadata_sources():
         page = (site / "book" / "profiles" / f"{source['id']}.html").read_text(encoding="utf-8")
         assert f"{source['label']}: source profile" in page
         for document in source["documents"]:
             assert html.escape(document["title"]) in page
         mine = annotations[annotations["document_id"].isin([d["id"] for d in source["documents"]])]
-        body = {s.id for d in source["documents"] for s in corpus.body_sentences(corpus.load_document(d["id"]))}
+        body = {s.id for d in source["documents"] for s in corpus.body_sentences(data.documents[d["id"]])}
         enforcement = mine[(mine["dimension"] == "enforcement") & mine["sentence_id"].isin(body)]
         top = enforcement.drop_duplicates(["sentence_id", "code"]).groupby("code").size().idxmax()
         section = page[page.index('id="profile-enforcement"') : page.index('id="profile-indices"')]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from analysis import profiles, prose, reader
+from analysis.loaded import Loaded
 from analysis.paths import ROOT
 
 BOOK = ROOT / "book"
@@ -24,9 +25,9 @@ ROLE = re.compile(r"\{glue(:text)?\}`([^`]+)`")
 BLOCK = re.compile(r"^\s*(?:```|:::)\{glue\}\s*(\S*)", re.M)
 
 
-def pages() -> list[Path]:
-    reader.write_pages()
-    profiles.write_pages()
+def pages(data) -> list[Path]:
+    reader.write_pages(data)
+    profiles.write_pages(data)
     return [p for p in BOOK.rglob("*.md") if "_build" not in p.parts]
 
 
@@ -34,7 +35,7 @@ def names_on(text: str) -> set[str]:
     return {m[1].split(":")[0] for m in ROLE.findall(text)} | set(BLOCK.findall(text))
 
 
-PAGES = pages()
+PAGES = pages(Loaded())
 USED = {page.relative_to(BOOK): names_on(page.read_text(encoding="utf-8")) for page in PAGES}
 
 
@@ -109,14 +110,14 @@ def test_only_the_registry_and_the_exhibits_glue():
 def test_a_producer_runs_once_per_page(monkeypatch):
     calls = []
 
-    def producer():
-        calls.append(1)
+    def producer(data):
+        calls.append(data)
         return {"a": 1, "b": {"c": 2}}
 
-    made: dict = {}
-    assert prose.Part(producer, "a")(made) == 1
-    assert prose.Part(producer, "b", "c")(made) == 2
-    assert len(calls) == 1
+    data, made = Loaded(), {}
+    assert prose.Part(producer, "a")(data, made) == 1
+    assert prose.Part(producer, "b", "c")(data, made) == 2
+    assert calls == [data]
 
 
 @pytest.mark.subprocess

@@ -11,13 +11,14 @@ import pytest
 import yaml
 
 from analysis import coding, corpus, reader, results
+from analysis.loaded import Loaded
 from analysis.paths import ROOT, SOURCES_METADATA
 
 
-def test_every_paragraph_and_sentence_has_its_permanent_anchor():
-    annotations = coding.load_annotations()
-    for document in corpus.load_documents():
-        page = reader.document_html(document.id, annotations)
+def test_every_paragraph_and_sentence_has_its_permanent_anchor(data):
+    annotations = coding.load_annotations(data)
+    for document in data.documents.values():
+        page = reader.document_html(data, document.id, annotations)
         for paragraph in document.paragraphs:
             assert f'id="{paragraph.id}"' in page
             assert f'href="#{paragraph.id}"' in page
@@ -25,17 +26,17 @@ def test_every_paragraph_and_sentence_has_its_permanent_anchor():
                 assert f'id="{sentence.id}"' in page
 
 
-def test_errata_readings_are_shown_beside_the_verbatim_text():
-    page = reader.document_html("CE-2024", coding.load_annotations())
+def test_errata_readings_are_shown_beside_the_verbatim_text(data):
+    page = reader.document_html(data, "CE-2024", coding.load_annotations(data))
     assert '<span class="extracted">Al</span> <ins class="erratum">(read: AI)</ins> has the potential' in page
     assert '<span class="extracted">Albased</span> <ins class="erratum">(read: AI-based)</ins>' in page
 
 
-def test_coded_spans_are_coloured_by_dimension_and_each_code_is_named_and_linked():
-    annotations = coding.load_annotations()
-    codes = coding.codes().set_index("code")
+def test_coded_spans_are_coloured_by_dimension_and_each_code_is_named_and_linked(data):
+    annotations = coding.load_annotations(data)
+    codes = coding.codes(data).set_index("code")
     row = annotations[(annotations["document_id"] == "DU-2020") & (annotations["dimension"] == "threats")].iloc[0]
-    page = reader.document_html("DU-2020", annotations)
+    page = reader.document_html(data, "DU-2020", annotations)
     sentence = page[page.index(f'id="{row.sentence_id}"') :].split("</span></span>")[0]
     assert '<mark class="dim-threats">' in sentence or '<mark class="dim-several">' in sentence
     label, short = codes.loc[row.code, "label"], codes.loc[row.code, "short"]
@@ -45,12 +46,12 @@ def test_coded_spans_are_coloured_by_dimension_and_each_code_is_named_and_linked
     assert f">{short} · {row.stance}</a>" in sentence
     assert f"{row.code}: {row.stance}" not in page, "no raw code ids on the page"
     legend = page[: page.index('<div class="reader">')]
-    for dimension in coding.codes().drop_duplicates("dimension").itertuples():
+    for dimension in coding.codes(data).drop_duplicates("dimension").itertuples():
         assert f'<mark class="dim-{dimension.dimension.replace("_", "-")}">{dimension.dimension_label}</mark>' in legend
 
 
-def test_text_from_data_is_escaped():
-    (sentence,) = [s for s in corpus.load_document("CA-2019").sentences if "Bar Watch" in s.raw]
+def test_text_from_data_is_escaped(data):
+    (sentence,) = [s for s in data.documents["CA-2019"].sentences if "Bar Watch" in s.raw]
     annotations = pd.DataFrame(
         [
             {
@@ -74,7 +75,7 @@ def test_text_from_data_is_escaped():
             }
         ]
     )
-    page = reader.document_html("CA-2019", annotations, codes)
+    page = reader.document_html(data, "CA-2019", annotations, codes)
     assert "<script>" not in page and "<img" not in page and "<b>x" not in page and "<i>Threats" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;: &lt;img src=x onerror=alert(1)&gt;" in page
     assert "*Bar Watch*" not in page and "Bar Watch" in page
@@ -101,17 +102,19 @@ def _listed_documents() -> list[tuple[dict, dict]]:
     return [(source, document) for source in metadata["sources"] for document in source["documents"]]
 
 
-def test_page_heading_is_source_label_reference_year_and_short_title():
+def test_page_heading_is_source_label_reference_year_and_short_title(data):
     # Written out from sources.yaml by hand: documents of the first, a middle and the last source.
-    assert reader.page_heading("CA-2019") == "Canada 2019: Law Enforcement Roundtable on Drugs"
-    assert reader.page_heading("CH-2013b") == "Chatham House/IDPC 2013: Modernising Drug Law Enforcement side event"
-    assert reader.page_heading("CE-2024") == "Council of Europe 2024: Law Enforcement Conference report"
+    assert reader.page_heading(data, "CA-2019") == "Canada 2019: Law Enforcement Roundtable on Drugs"
+    assert (
+        reader.page_heading(data, "CH-2013b") == "Chatham House/IDPC 2013: Modernising Drug Law Enforcement side event"
+    )
+    assert reader.page_heading(data, "CE-2024") == "Council of Europe 2024: Law Enforcement Conference report"
     for source, document in _listed_documents():
         expected = f"{source['label']} {document['reference_year']}: {document['short_title']}"
-        assert reader.page_heading(document["id"]) == expected
+        assert reader.page_heading(data, document["id"]) == expected
 
 
-def test_page_heading_falls_back_to_the_full_title_without_a_short_title(monkeypatch):
+def test_page_heading_falls_back_to_the_full_title_without_a_short_title():
     metadata = {
         "sources": [
             {"label": "Testland", "documents": [{"id": "TL-1999", "title": "Full title one", "reference_year": 1999}]},
@@ -124,15 +127,16 @@ def test_page_heading_falls_back_to_the_full_title_without_a_short_title(monkeyp
             },
         ]
     }
-    monkeypatch.setattr(corpus, "load_metadata", lambda: metadata)
-    assert reader.page_heading("TL-1999") == "Testland 1999: Full title one"
-    assert reader.page_heading("EW-2001") == "Elsewhere 2001: Full title two"  # an empty short title too
-    assert reader.page_heading("EW-2002") == "Elsewhere 2002: Short"
+    data = Loaded()
+    data.metadata = metadata
+    assert reader.page_heading(data, "TL-1999") == "Testland 1999: Full title one"
+    assert reader.page_heading(data, "EW-2001") == "Elsewhere 2001: Full title two"  # an empty short title too
+    assert reader.page_heading(data, "EW-2002") == "Elsewhere 2002: Short"
 
 
-def test_page_heading_of_an_unlisted_document_raises_key_error_naming_it():
+def test_page_heading_of_an_unlisted_document_raises_key_error_naming_it(data):
     with pytest.raises(KeyError) as raised:
-        reader.page_heading("XX-1999")
+        reader.page_heading(data, "XX-1999")
     assert raised.value.args == ("XX-1999",)
 
 
@@ -160,16 +164,16 @@ Each paragraph has a permanent anchor (the ¶ number) for citation, for example
 
 ```{code-cell} python
 :tags: [remove-input]
-from analysis import reader
+from analysis import loaded, reader
 
-reader.document_page("CA-2019")
+reader.document_page(loaded.load(), "CA-2019")
 ```
 """
 
 
-def test_write_pages_writes_one_page_per_listed_document_into_a_new_folder(tmp_path):
+def test_write_pages_writes_one_page_per_listed_document_into_a_new_folder(tmp_path, data):
     directory = tmp_path / "book" / "reader"  # neither folder exists yet
-    written = reader.write_pages(directory)
+    written = reader.write_pages(data, directory)
     listed = _listed_documents()
     assert written == [directory / f"{document['id']}.md" for _, document in listed]
     assert sorted(p.name for p in directory.iterdir()) == sorted(f"{d['id']}.md" for _, d in listed)
@@ -178,12 +182,12 @@ def test_write_pages_writes_one_page_per_listed_document_into_a_new_folder(tmp_p
         lines = (directory / f"{document['id']}.md").read_text(encoding="utf-8").splitlines()
         assert lines[12] == f"(reader-{document['id']})="
         assert lines[13] == f"# {source['label']} {document['reference_year']}: {document['short_title']}"
-        assert f'reader.document_page("{document["id"]}")' in lines
+        assert f'reader.document_page(loaded.load(), "{document["id"]}")' in lines
 
 
-def test_write_pages_rewrites_only_changed_pages_and_removes_stale_ones(tmp_path):
+def test_write_pages_rewrites_only_changed_pages_and_removes_stale_ones(tmp_path, data):
     directory = tmp_path / "reader"
-    reader.write_pages(directory)
+    reader.write_pages(data, directory)
     old = 1_000_000_000 * 10**9  # a file time in 2001, in ns: a rewrite would move it to now
     unchanged, edited = directory / "CA-2019.md", directory / "DU-2020.md"
     edited.write_text("edited by hand\n", encoding="utf-8")
@@ -192,7 +196,7 @@ def test_write_pages_rewrites_only_changed_pages_and_removes_stale_ones(tmp_path
     (directory / "XX-1999.md").write_text("a document no longer listed\n", encoding="utf-8")
     (directory / "notes.txt").write_text("not a page\n", encoding="utf-8")
 
-    written = reader.write_pages(directory)  # the folder exists now: no error
+    written = reader.write_pages(data, directory)  # the folder exists now: no error
 
     assert unchanged.stat().st_mtime_ns == old, "an unchanged page is not rewritten"
     assert edited.stat().st_mtime_ns != old
@@ -281,13 +285,13 @@ FAKE_ANNOTATIONS = pd.DataFrame(
 
 
 @pytest.fixture
-def fake_document(monkeypatch):
-    """ZZ-2000 (source ZZ) is FAKE_TEXT, with FAKE_ERRATA as the errata."""
+def fake_data() -> Loaded:
+    """A small world: its one document ZZ-2000 (source ZZ) is FAKE_TEXT, with FAKE_ERRATA as the errata."""
     paragraphs = tuple(corpus.split_document("ZZ-2000", FAKE_TEXT))
-    document = corpus.Document("ZZ-2000", "ZZ", Path("zz.txt"), FAKE_TEXT, paragraphs)
-    monkeypatch.setattr(corpus, "load_document", lambda document_id: {"ZZ-2000": document}[document_id])
-    monkeypatch.setattr(coding, "errata", lambda: FAKE_ERRATA)
-    return document
+    data = Loaded()
+    data.documents = {"ZZ-2000": corpus.Document("ZZ-2000", "ZZ", Path("zz.txt"), FAKE_TEXT, paragraphs)}
+    data.errata = FAKE_ERRATA
+    return data
 
 
 def chip_html(dimension_class: str, href: str, tip: str, text: str) -> str:
@@ -326,14 +330,14 @@ def test_code_chip_names_the_code_and_stance_and_links_to_its_evidence_escaped()
     )
 
 
-def test_errata_are_marked_as_whole_words_of_their_own_document_only(fake_document):
+def test_errata_are_marked_as_whole_words_of_their_own_document_only(fake_data):
     # The text comes in escaped, so an erratum with '&' is found in its escaped form.
     escaped = "Al and R&amp;D; Also Al, not Alps or Prices"
-    assert reader._with_errata("ZZ-2000", escaped) == (
+    assert reader._with_errata(fake_data, "ZZ-2000", escaped) == (
         f'{AL} and <span class="extracted">R&amp;D</span> <ins class="erratum">(read: R &amp; D)</ins>; '
         f"Also {AL}, not Alps or Prices"
     )
-    assert reader._with_errata("YY-2000", escaped) == escaped
+    assert reader._with_errata(fake_data, "YY-2000", escaped) == escaped
 
 
 # The document written out by hand, sentence by sentence, from FAKE_TEXT and FAKE_ANNOTATIONS.
@@ -388,14 +392,14 @@ FAKE_HTML = (
 )
 
 
-def test_document_html_marks_spans_by_dimension_names_codes_and_shows_errata(fake_document):
-    assert reader.document_html("ZZ-2000", FAKE_ANNOTATIONS, FAKE_CODES) == FAKE_HTML
+def test_document_html_marks_spans_by_dimension_names_codes_and_shows_errata(fake_data):
+    assert reader.document_html(fake_data, "ZZ-2000", FAKE_ANNOTATIONS, FAKE_CODES) == FAKE_HTML
 
 
-def test_document_page_shows_the_document_with_the_coding_and_codebook(fake_document, monkeypatch):
-    monkeypatch.setattr(results, "annotations", lambda: FAKE_ANNOTATIONS)
-    monkeypatch.setattr(coding, "codes", lambda: FAKE_CODES)
-    assert reader.document_page("ZZ-2000").data == FAKE_HTML
+def test_document_page_shows_the_document_with_the_coding_and_codebook(fake_data, monkeypatch):
+    monkeypatch.setattr(results, "annotations", lambda data: FAKE_ANNOTATIONS)
+    monkeypatch.setattr(coding, "codes", lambda data: FAKE_CODES)
+    assert reader.document_page(fake_data, "ZZ-2000").data == FAKE_HTML
 
 
 @pytest.fixture
@@ -410,9 +414,9 @@ def ascii_locale():
         locale.setlocale(locale.LC_CTYPE, previous)
 
 
-def test_pages_are_written_and_compared_as_utf8_whatever_the_locale(tmp_path, ascii_locale):
+def test_pages_are_written_and_compared_as_utf8_whatever_the_locale(tmp_path, ascii_locale, data):
     directory = tmp_path / "reader"
-    reader.write_pages(directory)  # the page holds '¶', which ASCII cannot encode
+    reader.write_pages(data, directory)  # the page holds '¶', which ASCII cannot encode
     assert (directory / "CA-2019.md").read_bytes().decode("utf-8") == CA_2019_PAGE
-    reader.write_pages(directory)  # reads the existing pages back to compare them
+    reader.write_pages(data, directory)  # reads the existing pages back to compare them
     assert (directory / "CA-2019.md").read_bytes().decode("utf-8") == CA_2019_PAGE

@@ -25,9 +25,9 @@ def enum_problem(value: str, row: int, field: str, column: int) -> str:
     )
 
 
-def test_the_project_audit_and_review_pass():
-    assert review.validate_stance_audit() == []
-    assert review.validate_zero_review(results.salience_table(), results.item_table()) == []
+def test_the_project_audit_and_review_pass(data):
+    assert review.validate_stance_audit(data) == []
+    assert review.validate_zero_review(data, results.salience_table(data), results.item_table(data)) == []
 
 
 # --- the stance audit ---------------------------------------------------------------------------
@@ -53,7 +53,7 @@ def audit(tmp_path, monkeypatch):
     """The final coding (FINAL), and a current-round adjudication that settled only C's
     enf_supply_disruption; returns a writer of the audit file."""
     monkeypatch.setattr(
-        coding, "load_annotations", lambda: pd.DataFrame(FINAL, columns=["sentence_id", "code", "item", "stance"])
+        coding, "load_annotations", lambda data: pd.DataFrame(FINAL, columns=["sentence_id", "code", "item", "stance"])
     )
     adjudication = tmp_path / "adjudication.csv"
     adjudication.write_text(
@@ -76,36 +76,36 @@ def located(problems, path=None) -> list[tuple[int, int, str]]:
     return [(p.row, p.column, p.message) for p in problems]
 
 
-def test_a_decided_stance_the_final_coding_lacks_is_reported_at_its_row_and_column(audit):
+def test_a_decided_stance_the_final_coding_lacks_is_reported_at_its_row_and_column(audit, data):
     """Row 2 is kept (implements); row 3 decided endorses but annotations.csv still has
     implements (new_stance, column 7); row 4 audited a code B does not carry (code,
     column 2); row 5 differs too, but the current round adjudicated that unit."""
     path = audit(AUDIT_ROWS)
-    assert located(review.validate_stance_audit(path), path) == [
+    assert located(review.validate_stance_audit(data, path), path) == [
         (3, 7, f"('{A}', 'enf_capacity_training'): annotations.csv has 'implements'"),
         (4, 2, f"('{B}', 'hr_naloxone'): annotations.csv has no such code"),
     ]
 
 
-def test_a_unit_is_exempt_only_when_the_current_round_adjudicated_it(audit, tmp_path):
+def test_a_unit_is_exempt_only_when_the_current_round_adjudicated_it(audit, tmp_path, data):
     """Without the adjudication row, C's audited describes is checked and fails; an
     adjudication of another code on the same sentence does not exempt it."""
     path = audit(AUDIT_ROWS.split("\n")[3] + "\n")  # row 2: C's enf_supply_disruption
-    assert located(review.validate_stance_audit(path)) == []
+    assert located(review.validate_stance_audit(data, path)) == []
     coding.ADJUDICATION.write_text(
         ADJUDICATION_HEADER + f"{C},enf_partnerships,,absent,endorses,absent,Not partnership work.\n",
         encoding="utf-8",
     )
-    assert located(review.validate_stance_audit(path)) == [
+    assert located(review.validate_stance_audit(data, path)) == [
         (2, 7, f"('{C}', 'enf_supply_disruption'): annotations.csv has 'endorses'")
     ]
 
 
-def test_rows_after_an_exempt_unit_are_still_checked(audit):
+def test_rows_after_an_exempt_unit_are_still_checked(audit, data):
     """C's unit (row 2) is exempt by the adjudication; A's capacity row (3) after it still fails."""
     rows = AUDIT_ROWS.split("\n")
     path = audit(rows[3] + "\n" + rows[1] + "\n")
-    assert located(review.validate_stance_audit(path)) == [
+    assert located(review.validate_stance_audit(data, path)) == [
         (3, 7, f"('{A}', 'enf_capacity_training'): annotations.csv has 'implements'")
     ]
 
@@ -126,21 +126,23 @@ def test_rows_after_an_exempt_unit_are_still_checked(audit):
         ("implements,implements,implements,own", "implements,yawns,implements,own", "auditor_2", 6),
     ],
 )
-def test_an_unknown_rule_stance_auditor_or_contrast_is_reported_by_the_schema_alone(audit, old, new, field, column):
+def test_an_unknown_rule_stance_auditor_or_contrast_is_reported_by_the_schema_alone(
+    audit, old, new, field, column, data
+):
     """Schema problems stop the check: row 3's kept-stance problem is not reported beside it."""
     rows = AUDIT_ROWS.replace(old, new, 1)
     assert rows != AUDIT_ROWS
     value = next(cell for cell in new.split(",") if cell not in old.split(","))
-    ((row, found_column, message),) = located(review.validate_stance_audit(audit(rows)))
+    ((row, found_column, message),) = located(review.validate_stance_audit(data, audit(rows)))
     assert (row, found_column) == (2, column)
     assert message.startswith(enum_problem(value, 2, field, column))
     if field == "new_stance":
         assert message.endswith(f'{STANCES}"')
 
 
-def test_an_unknown_sentence_or_code_is_reported_by_the_schema(audit):
+def test_an_unknown_sentence_or_code_is_reported_by_the_schema(audit, data):
     rows = AUDIT_ROWS.replace(f"{B},hr_naloxone", "CA-2019-p999-s01,hr_teleportation")  # row 4
-    assert [(row, column) for row, column, _ in located(review.validate_stance_audit(audit(rows)))] == [
+    assert [(row, column) for row, column, _ in located(review.validate_stance_audit(data, audit(rows)))] == [
         (4, 1),
         (4, 2),
     ]
@@ -180,7 +182,7 @@ def write_review(tmp_path, rows: str):
     return path
 
 
-def test_a_stale_not_raised_review_and_a_missed_cell_still_at_zero_are_reported(tmp_path):
+def test_a_stale_not_raised_review_and_a_missed_cell_still_at_zero_are_reported(tmp_path, data):
     """Rows 2, 4, 5 and 6 agree with the coding; row 3 confirms 'not raised' for a cell
     now raised (3 sentences), row 7 says missed for a cell still at zero: both at the
     decision column (5), named by source and code, or by item for a threat."""
@@ -193,22 +195,22 @@ def test_a_stale_not_raised_review_and_a_missed_cell_still_at_zero_are_reported(
         "CA,enf_technology_tools,,CA-2019-p005-s01,missed,A tool is named.\n"  # 7: still at zero
     )
     path = write_review(tmp_path, rows)
-    problems = review.validate_zero_review(SALIENCE, ITEMS, path)
+    problems = review.validate_zero_review(data, SALIENCE, ITEMS, path)
     assert located(problems, path) == [
         (3, 5, "CA × hr_naloxone is raised in the coding now; update the review"),
         (7, 5, "CA × enf_technology_tools: reviewed as missed, but no annotation carries it"),
     ]
 
 
-def test_a_threat_item_is_named_by_its_item(tmp_path):
+def test_a_threat_item_is_named_by_its_item(tmp_path, data):
     rows = "CA,thr_opioids,nitazenes,none,not raised,No nitazenes.\nCA,thr_opioids,fentanyl,none,missed,Found.\n"
-    assert located(review.validate_zero_review(SALIENCE, ITEMS, write_review(tmp_path, rows))) == [
+    assert located(review.validate_zero_review(data, SALIENCE, ITEMS, write_review(tmp_path, rows))) == [
         (2, 5, "CA × nitazenes is raised in the coding now; update the review"),
         (3, 5, "CA × fentanyl: reviewed as missed, but no annotation carries it"),
     ]
 
 
-def test_a_review_row_must_name_its_cell_rightly_and_once(tmp_path):
+def test_a_review_row_must_name_its_cell_rightly_and_once(tmp_path, data):
     """A threats code needs an item of its own family; another code takes none; a cell is
     reviewed once. Each is named at its column (item 3, code 2), and the rows after a bad
     one are still checked."""
@@ -221,7 +223,7 @@ def test_a_review_row_must_name_its_cell_rightly_and_once(tmp_path):
         "CA,hr_naloxone,,none,not raised,No naloxone.\n"  # 7: after the duplicate, still checked (raised now)
     )
     path = write_review(tmp_path, rows)
-    assert located(review.validate_zero_review(SALIENCE, ITEMS, path), path) == [
+    assert located(review.validate_zero_review(data, SALIENCE, ITEMS, path), path) == [
         (2, 3, "thr_opioids needs an item"),
         (3, 3, "fentanyl is not an item of thr_cocaine"),
         (4, 3, "only threats codes take an item, not enf_online_enforcement"),
@@ -239,9 +241,9 @@ def test_a_review_row_must_name_its_cell_rightly_and_once(tmp_path):
         ("CA,enf_online_enforcement,,none,maybe,R.\n", "decision", 5, "maybe"),
     ],
 )
-def test_an_unknown_source_code_item_or_decision_is_reported_by_the_schema(tmp_path, row, field, column, value):
+def test_an_unknown_source_code_item_or_decision_is_reported_by_the_schema(tmp_path, row, field, column, value, data):
     ((found_row, found_column, message),) = located(
-        review.validate_zero_review(SALIENCE, ITEMS, write_review(tmp_path, row))
+        review.validate_zero_review(data, SALIENCE, ITEMS, write_review(tmp_path, row))
     )
     assert (found_row, found_column) == (2, column)
     assert message.startswith(enum_problem(value, 2, field, column))

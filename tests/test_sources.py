@@ -8,8 +8,9 @@ import jsonschema
 import pytest
 import yaml
 
-from analysis import corpus, derived
+from analysis import corpus
 from analysis.datafiles import Problem
+from analysis.loaded import Loaded
 from analysis.paths import ROOT, SCHEMAS_DIR, SOURCES_DIR, SOURCES_METADATA
 
 
@@ -253,23 +254,22 @@ def test_metadata_that_is_not_yaml_cannot_be_read(tmp_path):
 @pytest.fixture
 def small_corpus(tmp_path, monkeypatch):
     """Make the corpus the small one written by ``write_corpus`` (call the returned
-    function with its documents); the real corpus is back after the test."""
+    function with its documents; it returns the data loaded from it); the real corpus is
+    back after the test."""
 
-    def use(documents: dict[str, list[dict]]) -> None:
+    def use(documents: dict[str, list[dict]]) -> Loaded:
         path, _ = write_corpus(tmp_path, documents)
-        monkeypatch.setattr(corpus, "SOURCES_METADATA", path)
-        monkeypatch.setattr(corpus, "SOURCES_DIR", tmp_path)
-        derived.clear()
+        monkeypatch.setattr(corpus, "SOURCES_METADATA", path)  # the texts are read from its folder
+        return Loaded()
 
-    yield use
-    derived.clear()
+    return use
 
 
 def test_documents_frame_gives_the_metadata_and_the_counts_measured_on_each_text(small_corpus):
     documents = consistent()
     documents["AA"][1].update(kind="review", year=2003)
-    small_corpus(documents)
-    frame = corpus.documents_frame()
+    data = small_corpus(documents)
+    frame = corpus.documents_frame(data)
     assert list(frame.columns) == [
         "document_id", "source_id", "source", "title", "publisher", "kind", "date", "date_status",
         "date_basis", "event", "reference_year", "words", "paragraphs", "sentences", "file", "sha256",
@@ -288,9 +288,9 @@ def test_sources_frame_pools_each_sources_documents_in_time_order(small_corpus):
     documents = consistent()
     documents["AA"][0]["year"] = 2002
     documents["AA"][1].update(kind="review", year=2003)
-    small_corpus(documents)  # BB (2001) comes before AA (2002, its earlier document's year)
+    data = small_corpus(documents)  # BB (2001) comes before AA (2002, its earlier document's year)
     columns = ["source_id", "source", "reference_year", "documents", "kinds", "words", "sentences", "body_sentences"]
-    frame = corpus.sources_frame()
+    frame = corpus.sources_frame(data)
     assert list(frame.columns) == columns
     assert [tuple(row) for row in frame.itertuples(index=False)] == [
         ("BB", "Source BB", 2001, "BB-2003", "report", 4, 2, 1),
@@ -302,19 +302,19 @@ def test_sources_of_the_same_year_keep_their_metadata_order_and_a_kind_is_named_
     documents = consistent()
     documents["AA"][1]["year"] = 2003
     documents["BB"][0]["year"] = 2001
-    small_corpus(documents)  # AA and BB both from 2001
-    assert [tuple(row) for row in corpus.sources_frame()[["source_id", "kinds"]].itertuples(index=False)] == [
+    data = small_corpus(documents)  # AA and BB both from 2001
+    assert [tuple(row) for row in corpus.sources_frame(data)[["source_id", "kinds"]].itertuples(index=False)] == [
         ("AA", "report"),
         ("BB", "report"),
     ]
 
 
 def test_body_sentences_leave_out_headings(small_corpus):
-    small_corpus(consistent())
-    document = corpus.load_document("BB-2003")
+    data = small_corpus(consistent())
+    document = data.documents["BB-2003"]
     assert [s.text for s in document.sentences] == ["Summary", "Ten items here."]
     assert [s.id for s in corpus.body_sentences(document)] == ["BB-2003-p002-s01"]
-    assert [d.id for d in corpus.load_documents()] == ["AA-2001", "AA-2002", "BB-2003"]
+    assert [d.id for d in data.documents.values()] == ["AA-2001", "AA-2002", "BB-2003"]
 
 
 def test_the_document_of_a_sentence_or_paragraph_id():

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import results, salience, synthesis, tables, threats
+from analysis.loaded import Loaded
 
 SOURCES = pd.DataFrame({"source_id": ["A", "B", "C"], "source": ["a", "b", "c"], "reference_year": [2013, 2019, 2024]})
 
@@ -299,9 +300,13 @@ def test_a_cosine_difference_and_its_interval_worked_out_by_hand(monkeypatch):
     similarity = pd.DataFrame(
         {"source_a_id": ["a", "a"], "source_b_id": ["b", "c"], "cosine": [0.87654321, 0.123456789]}
     )
-    monkeypatch.setattr(results, "topic_bootstrap", lambda: boot)
-    monkeypatch.setattr(results, "similarity", lambda: similarity)
+    monkeypatch.setattr(results, "topic_bootstrap", lambda data: boot)
+    monkeypatch.setattr(results, "similarity", lambda data: similarity)
     # 0.87654321 − 0.123456789 = 0.753086421, to 4 places 0.7531. The differences run
     # evenly from 0.8 down to 0.4 in 201 steps of 0.002: the 2.5th percentile is the 6th
     # smallest (0.4 + 5 × 0.002 = 0.41), the 97.5th the 6th largest (0.8 − 0.01 = 0.79).
-    assert results.cosine_difference(("a", "b"), ("a", "c")) == {"difference": 0.7531, "low": 0.41, "high": 0.79}
+    assert results.cosine_difference(Loaded(), ("a", "b"), ("a", "c")) == {
+        "difference": 0.7531,
+        "low": 0.41,
+        "high": 0.79,
+    }

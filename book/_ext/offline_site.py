@@ -195,8 +195,9 @@ def _cite_this(app, pagename: str, context: dict) -> str:
     title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", "")))
     address = app.config.html_baseurl + app.builder.get_target_uri(pagename)
     how = app.builder.get_relative_uri(pagename, "book/appendix/cite")
+    line = citation.cite_line(title, address, app.config.book_citation)
     return (
-        f'<p class="cite-this"><strong>Cite this page:</strong> {html.escape(citation.cite_line(title, address))} '
+        f'<p class="cite-this"><strong>Cite this page:</strong> {html.escape(line)} '
         f'<a href="{html.escape(how, quote=True)}">How to cite</a></p>'
     )
 
@@ -224,7 +225,7 @@ def _cite_figures(app, doctree, docname):
             continue
         for label in set(figure["ids"]) & set(figures):
             address = app.config.html_baseurl + app.builder.get_target_uri(docname) + "#" + label
-            line = citation.cite_line(figures[label].title, address)
+            line = citation.cite_line(figures[label].title, address, app.config.book_citation)
             figure += nodes.raw(
                 "",
                 f'<p class="cite-figure"><strong>Cite this figure:</strong> {html.escape(line)}</p>',
@@ -258,8 +259,10 @@ def _sort_sitemap(app, exception):
 
 def _title_from_citation(app, config):
     from analysis import citation
+    from analysis.loaded import Loaded
 
-    title = citation.book()["title"]
+    config.book_citation = citation.book(Loaded())  # its title counts the sources
+    title = config.book_citation["title"]
     config.html_title = config.project = title
     config.myst_substitutions = {**config.myst_substitutions, "book_title": title}
 
@@ -273,6 +276,7 @@ def _multitoc_reads_in_parallel(app):
 
 def setup(app):
     app.add_css_file("book.css")
+    app.add_config_value("book_citation", {}, "html")  # CITATION.cff, set at config-inited
     app.connect("config-inited", _title_from_citation)
     app.connect("html-page-context", _lighten_page, priority=900)  # after the themes add their scripts
     app.connect("config-inited", _published_address)
