@@ -36,11 +36,30 @@ PROJECT_FILES = ("book", "analysis", "data", "_config.yml", "_toc.yml", "require
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def pytest_configure(config):
-    if os.environ.get("MUTANT_UNDER_TEST"):  # under `make mutate`
-        from tests import mutation_support
+# What a chart is on a page where it is not drawn (the ``undrawn`` fixture).
+UNDRAWN = '<svg class="undrawn"></svg>'
 
-        mutation_support.prepare()
+
+def pytest_configure(config):
+    """Under `make mutate` no test may draw: vl-convert hangs in a process forked after it
+    drew (mutmut forks one per mutant), so a test that draws must be marked ``drawing``."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        import vl_convert
+
+        def refuse(*args, **kwargs):
+            raise RuntimeError("this test draws a chart: mark it `drawing`, or use the `undrawn` fixture")
+
+        for name in ("vegalite_to_svg", "vegalite_to_png", "svg_to_png"):
+            setattr(vl_convert, name, refuse)
+
+
+@pytest.fixture
+def undrawn(monkeypatch):
+    """Charts are not drawn (vl-convert is not called), for tests of what a page shows
+    around a chart: its spec, links, note and table. Drawing is tested where it is the point."""
+    from analysis import charts
+
+    monkeypatch.setattr(charts, "static_svg", lambda payload, chart_id: UNDRAWN)
 
 
 @pytest.fixture(scope="session")

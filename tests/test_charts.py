@@ -7,6 +7,8 @@ import pytest
 
 from analysis import charts, corpus, exhibits
 
+pytestmark = pytest.mark.drawing  # the static SVG each chart is drawn as (specs: test_chart_specs.py)
+
 
 def test_sources_chart_has_one_bar_per_document_and_a_description(data):
     documents = corpus.documents_frame(data)

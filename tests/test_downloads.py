@@ -110,6 +110,7 @@ def test_the_note_is_wrapped_at_spaces_and_the_citation_is_the_books(data):
     assert cite == f"{short_citation()} · {exhibit.label}"
 
 
+@pytest.mark.drawing
 def test_the_same_figure_is_drawn_to_the_same_bytes(data):
     label = FIGURES[0]
     assert downloads.draw(data, label) == downloads.draw(data, label)

@@ -33,7 +33,7 @@ def test_every_exhibit_is_glued_once_under_its_label_in_its_chapter():
 
 
 @pytest.mark.parametrize("label", list(exhibits.registry()))
-def test_each_exhibit_names_every_source_and_has_its_note_and_csv(label, data):
+def test_each_exhibit_names_every_source_and_has_its_note_and_csv(label, data, undrawn):
     exhibit = exhibits.registry()[label]
     shown = exhibits.show(data, label).data
     assert html.escape(exhibit.source_note(data)) in shown
@@ -50,7 +50,7 @@ def test_each_exhibit_names_every_source_and_has_its_note_and_csv(label, data):
 @pytest.mark.parametrize(
     "label", [label for label, e in exhibits.registry().items() if e.is_figure and label not in CORPUS_FIGURES]
 )
-def test_charts_state_their_data_link_every_mark_and_show_a_quote(label, data):
+def test_charts_state_their_data_link_every_mark_and_show_a_quote(label, data, undrawn):
     exhibit = exhibits.registry()[label]
     spec = exhibit.make(data).to_dict()
     (values,) = spec["datasets"].values()
