@@ -118,6 +118,7 @@ def test_convergence_lists_shared_then_contested_then_distinct_in_dimension_and_
     # e_all comes before d_all although it comes after it: dimension e is seen first.
     assert list(dict.fromkeys(found["code"])) == ["e_all", "d_all", "d_fight", "e_alone", "d_alone2", "d_alone1"]
     assert list(found.index) == list(range(len(found)))
+    assert list(found.columns) == [*table.columns, "pattern", "raised_by"]  # no sort keys or old index left
 
 
 def test_no_qualifying_theme_gives_an_empty_table_with_its_header():
@@ -125,6 +126,8 @@ def test_no_qualifying_theme_gives_an_empty_table_with_its_header():
     table = pd.DataFrame(rows("partial", [1, 1, 0]) + rows("other", [0, 2, 2]))
     found = synthesis.convergence(table)
     assert found.empty
+    assert list(found.columns) == [*table.columns, "pattern", "raised_by"]
+    assert found["raised_by"].dtype == "int64"  # a count, as in a table with rows
     shown = tables.convergence(found.assign(dimension_label=[]))
     assert list(shown.columns) == ["Theme", "Question", "Pattern"] and shown.empty
 
@@ -133,6 +136,8 @@ def test_cosine_similarity_by_hand():
     # (1, 0, 1) and (1, 1, 0): dot 1, norms sqrt(2) each: 1/2.
     assert synthesis.cosine(np.array([1.0, 0, 1]), np.array([1.0, 1, 0])) == pytest.approx(0.5)
     assert math.isnan(synthesis.cosine(np.zeros(3), np.ones(3)))
+    with pytest.raises(ValueError):  # profiles over different topics are not compared
+        synthesis.cosine(np.ones(3), np.ones(2))
 
 
 def test_similarity_counts_shared_codes_and_is_symmetric():
@@ -144,7 +149,9 @@ def test_similarity_counts_shared_codes_and_is_symmetric():
     assert sim.loc[("A", "B"), "cosine"] == pytest.approx(sim.loc[("B", "A"), "cosine"])
     assert sim.loc[("A", "A"), "cosine"] == pytest.approx(1.0)
     assert tuple(sim.loc[("A", "B"), ["codes_both", "codes_a_only", "codes_b_only"]]) == (1, 1, 1)
-    assert len(synthesis.unique_pairs(synthesis.similarity(table))) == 3
+    pairs = synthesis.unique_pairs(synthesis.similarity(table))
+    assert list(zip(pairs["source_a_id"], pairs["source_b_id"], strict=True)) == [("A", "B"), ("A", "C"), ("B", "C")]
+    assert list(pairs.index) == [0, 1, 2] and list(pairs.columns) == list(synthesis.similarity(table).columns)
 
 
 def test_some_sources_and_several_latest_sources():
