@@ -191,7 +191,9 @@ def validate(data, annotations: Path | None = None) -> int:
 
         progress("validating the stance audit and the review of 'not raised' cells")
         problems += review.validate_stance_audit(data)
-        problems += review.validate_zero_review(data, results.salience_table(data), results.item_table(data))
+        problems += review.check_zero_review_table(data) or review.validate_zero_review(
+            data, results.salience_table(data), results.item_table(data)
+        )
     for problem in problems:
         print(problem)
     if problems:

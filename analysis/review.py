@@ -67,15 +67,24 @@ def zero_cells(salience: pd.DataFrame, items: pd.DataFrame) -> set[tuple[str, st
     return cells | {(r.source_id, r.code, r.item) for r in items[items["sentences"] == 0].itertuples()}
 
 
-def validate_zero_review(data, salience: pd.DataFrame, items: pd.DataFrame, path: Path = ZERO_REVIEW) -> list[Problem]:
-    """Known sources, codes and items; a 'not raised' review of a cell the coding now
-    raises is stale; a 'missed' cell must now carry its annotation."""
-    schema = table_schema(
+def _zero_review_schema(data) -> dict:
+    return table_schema(
         "zero_review",
         source_id=list(corpus.sources_frame(data)["source_id"]),
         code=list(coding.codes(data)["code"]),
         item=list(coding.items(data)["item"]),
     )
+
+
+def check_zero_review_table(data, path: Path = ZERO_REVIEW) -> list[Problem]:
+    """The file's columns and values alone: checked before the derived tables, which read it."""
+    return check_table(path, _zero_review_schema(data))
+
+
+def validate_zero_review(data, salience: pd.DataFrame, items: pd.DataFrame, path: Path = ZERO_REVIEW) -> list[Problem]:
+    """Known sources, codes and items; a 'not raised' review of a cell the coding now
+    raises is stale; a 'missed' cell must now carry its annotation."""
+    schema = _zero_review_schema(data)
     problems = check_table(path, schema)
     if problems:
         return problems

@@ -191,6 +191,15 @@ def missed_cell_still_at_zero(p):
     return set_cell(p, ZERO_REVIEW, 2, 5, "missed")
 
 
+def review_without_its_source_column(p):
+    """zero_review.csv feeds the derived tables ("not raised (reviewed)"): its own columns are
+    checked before any table is computed from it."""
+    rows = read_table(p / ZERO_REVIEW)
+    assert rows[0][0] == "source_id"
+    write_table(p / ZERO_REVIEW, [row[1:] for row in rows])
+    return ZERO_REVIEW, None
+
+
 CORRUPTIONS = [
     malformed_csv,
     unknown_code,
@@ -211,6 +220,7 @@ CORRUPTIONS = [
     earlier_round_misrecorded,
     audited_stance_not_kept,
     missed_cell_still_at_zero,
+    review_without_its_source_column,
 ]
 
 

@@ -292,7 +292,10 @@ VALIDATING = "[analysis] validating sources, codebook, rubrics, errata and annot
 RELIABILITY = "[analysis] validating the reliability sample, codings and adjudication"
 REVIEW = "[analysis] validating the stance audit and the review of 'not raised' cells"
 PASSED = "[analysis] all data checks passed"
-STAGES = ("sources", "codebook", "errata", "rubrics", "annotations", "reliability", "stance_audit", "zero_review")
+STAGES = (
+    *("sources", "codebook", "errata", "rubrics", "annotations", "reliability"),
+    *("stance_audit", "zero_review_table", "zero_review"),
+)
 
 
 def test_validate_passes_on_the_project_data(capsys, data):
@@ -345,10 +348,12 @@ def checks(monkeypatch):
     monkeypatch.setattr(coding, "validate_annotations", fake("annotations"))
     monkeypatch.setattr(coding, "validate_reliability", fake("reliability"))
     monkeypatch.setattr(review, "validate_stance_audit", fake("stance_audit"))
+    monkeypatch.setattr(review, "check_zero_review_table", fake("zero_review_table"))
     monkeypatch.setattr(review, "validate_zero_review", fake("zero_review"))
-    monkeypatch.setattr(results, "salience_table", lambda data: salience)
-    monkeypatch.setattr(results, "item_table", lambda data: items)
-    return SimpleNamespace(calls=calls, problems=problems, codes=codes, salience=salience, items=items)
+    tables = []  # the derived tables computed: they read zero_review.csv
+    monkeypatch.setattr(results, "salience_table", lambda data: tables.append("salience") or salience)
+    monkeypatch.setattr(results, "item_table", lambda data: tables.append("items") or items)
+    return SimpleNamespace(calls=calls, problems=problems, codes=codes, salience=salience, items=items, tables=tables)
 
 
 def test_validate_runs_every_check_in_order(checks, capsys):
@@ -360,7 +365,7 @@ def test_validate_runs_every_check_in_order(checks, capsys):
     given, annotations = arguments["annotations"]
     assert given is data and annotations == coding.ANNOTATIONS
     assert arguments["sources"] == ()
-    for stage in ("codebook", "errata", "reliability", "stance_audit"):
+    for stage in ("codebook", "errata", "reliability", "stance_audit", "zero_review_table"):
         (given,) = arguments[stage]
         assert given is data, stage
     given, salience, items = arguments["zero_review"]
@@ -387,6 +392,7 @@ def test_validate_of_another_annotations_file_skips_the_reliability_and_review_c
         ("annotations", STAGES[:5]),
         ("reliability", STAGES[:6]),
         ("stance_audit", STAGES),  # the audit and the review run together
+        ("zero_review_table", STAGES[:8]),  # the review's own columns, before any table reads it
         ("zero_review", STAGES),
     ],
 )
@@ -396,6 +402,15 @@ def test_a_problem_stops_the_later_checks(checks, capsys, failing, ran, data):
     assert [stage for stage, _ in checks.calls] == list(ran)
     expected = [VALIDATING, *([RELIABILITY] if len(ran) > 5 else []), *([REVIEW] if len(ran) > 6 else [])]
     assert lines(capsys) == [*expected, f"data/{failing}:3:4: broken", "[analysis] 1 problem(s) found"]
+
+
+def test_the_derived_tables_are_computed_only_once_the_review_file_s_columns_hold(checks, data):
+    checks.problems["zero_review_table"] = ["data/coding/zero_review.csv:1:1: no source_id column"]
+    assert cli.validate(data) == 1
+    assert checks.tables == []
+    checks.problems.clear()
+    assert cli.validate(data) == 0
+    assert checks.tables == ["salience", "items"]
 
 
 def test_both_review_checks_report_together(checks, capsys, data):
@@ -698,7 +713,6 @@ def test_add_source_lists_the_new_document_with_candidates(monkeypatch, capsys, 
         "ZZ-2025-p002-s02\ttext\tThe weather was mild.",
         "[analysis] next: code every sentence in annotations.csv; then `python -m analysis sample ZZ-2025`",
     ]
-    assert "ZZ-2025" not in before.documents  # so add_source listed it from data loaded after the add
 
 
 # --- fingerprints, stamps and the notebook cache ------------------------------------------------
