@@ -7,7 +7,7 @@ it exits non-zero when any check fails.
 ``build`` is what ``make book`` runs. When nothing it reads has changed since the
 last successful build it stops at once. Otherwise it computes the derived tables once
 for every page's kernel (results.save_derived), writes the site's own copy of
-Vega, drops the notebook cache when any input under data/ or analysis/ changed
+Vega, drops the notebook cache when any input under data/ or analysis/, or CITATION.cff, changed
 (jupyter-cache keys on code cells only), writes the generated reader pages and
 bibliography, the data package and each figure as SVG and PNG for download, and
 runs the strict Jupyter Book build (analysis/sphinx_build.py: pages read on every
@@ -34,8 +34,8 @@ STAGING_DIR = BUILD_DIR / "staging"  # html/, single/ (the PDF's page) and the d
 CACHE_DIR = BUILD_DIR / ".jupyter_cache"
 INPUTS_STAMP = BUILD_DIR / ".inputs.sha256"  # what the notebooks read or run
 SITE_STAMP = BUILD_DIR / ".site-inputs.sha256"  # everything the site is built from
-NOTEBOOK_INPUTS = ("data", "analysis")
-SITE_INPUTS = (*NOTEBOOK_INPUTS, "book", "_config.yml", "_toc.yml", "requirements.txt", "CITATION.cff")
+NOTEBOOK_INPUTS = ("data", "analysis", "CITATION.cff")  # the cite and changes pages show its version and DOI
+SITE_INPUTS = (*NOTEBOOK_INPUTS, "book", "_config.yml", "_toc.yml", "requirements.txt")
 PACKAGE_DIR = BUILD_DIR / "extra" / "datapackage"  # html_extra_path copies _build/extra into the site
 FIGURES_DIR = BUILD_DIR / "extra" / "figures"  # each figure as SVG and PNG, published as /figures/
 VEGA_BUNDLE = ROOT / "book" / "_static" / "vega-bundle.js"
@@ -77,7 +77,7 @@ def _stamp(path: Path) -> str | None:
 def drop_stale_cache() -> str:
     fingerprint = inputs_fingerprint()
     if _stamp(INPUTS_STAMP) != fingerprint and CACHE_DIR.exists():
-        progress("data or analysis changed since the last build: clearing the notebook cache")
+        progress("data, analysis or CITATION.cff changed since the last build: clearing the notebook cache")
         shutil.rmtree(CACHE_DIR)
     return fingerprint
 

@@ -8,7 +8,7 @@ back and a test builds the world it needs. ``load()`` makes one for the project'
 Each page of the book is a notebook run in its own kernel, so each would read, validate
 and compute everything again. Instead the build computes every table once, after the
 data checks passed, and saves them (:func:`save`), one file per table, in a folder named
-by a hash of every file in data/ and analysis/. A table marked :func:`table` looks there
+by a hash of every file in data/ and analysis/ and of CITATION.cff. A table marked :func:`table` looks there
 first, for itself only (a page that shows no interval never loads the bootstrap's
 draws): a kernel whose inputs differ finds no folder under their hash and computes the
 table itself, so saved tables are never stale. (Not to be confused with an edition's

@@ -780,6 +780,8 @@ def test_the_fingerprint_follows_contents_and_names_only(tree):
     (tree / "_config.yml").write_bytes(b"title: u\n")
     assert cli.inputs_fingerprint(cli.SITE_INPUTS) != site_before
     assert cli.inputs_fingerprint() == changed
+    (tree / "CITATION.cff").write_bytes(b"version: 2.0.0\n")  # a new version or DOI: the cite page runs again
+    assert cli.inputs_fingerprint() != changed
 
 
 def test_stamp(tmp_path):
@@ -794,7 +796,9 @@ def test_a_stale_stamp_clears_the_notebook_cache(tree, capsys):
     (tree / "_build/.inputs.sha256").write_text("stale\n")
     assert cli.drop_stale_cache() == cli.inputs_fingerprint()
     assert not (tree / "_build/.jupyter_cache").exists()
-    assert lines(capsys) == ["[analysis] data or analysis changed since the last build: clearing the notebook cache"]
+    assert lines(capsys) == [
+        "[analysis] data, analysis or CITATION.cff changed since the last build: clearing the notebook cache"
+    ]
 
 
 def test_no_stamp_clears_the_notebook_cache(tree, capsys):
@@ -1170,7 +1174,7 @@ def test_a_successful_build_replaces_the_site_and_writes_both_stamps(project, ca
     assert lines(capsys) == [
         SNAPSHOT_LINE,
         PACKAGE_LINE,
-        "[analysis] data or analysis changed since the last build: clearing the notebook cache",
+        "[analysis] data, analysis or CITATION.cff changed since the last build: clearing the notebook cache",
         BUILDING,
         "[analysis] site ready: _build/html/index.html",
     ]
