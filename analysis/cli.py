@@ -85,8 +85,8 @@ def drop_stale_cache() -> str:
 def build() -> int:
     from analysis import citation, corpus, profiles, reader
 
+    started = inputs_fingerprint()  # before anything is read: what the tables and pages are made from
     data = Loaded()
-
     if corpus.validate_sources():  # the generated pages need valid sources metadata
         validate(data)
         progress("build stopped before any page was written; the previous site in _build/html is unchanged")
@@ -104,7 +104,7 @@ def build() -> int:
     from analysis import export as package
     from analysis import results
 
-    results.save_derived(data)  # the derived tables, computed once here for every page's kernel
+    results.save_derived(data, started)  # the derived tables, computed once here for every page's kernel
     progress("saved the derived tables for the pages' kernels (_build/derived)")
     shutil.rmtree(PACKAGE_DIR, ignore_errors=True)
     package.export(data, PACKAGE_DIR)
@@ -127,6 +127,10 @@ def build() -> int:
         return result.returncode or 1
     if make_pdf(staged / pdf.PDF_NAME) != 0:
         progress("build FAILED at the PDF edition; the previous site in _build/html is unchanged")
+        return 1
+    if inputs_fingerprint() != started:  # pages and saved tables may mix old and new inputs
+        progress("build FAILED: data, analysis or CITATION.cff changed during the build; run it again")
+        progress("the previous site in _build/html is unchanged")
         return 1
     shutil.rmtree(SITE_DIR, ignore_errors=True)
     staged.rename(SITE_DIR)

@@ -128,12 +128,11 @@ def _file_name(key: tuple) -> str:
     return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32] + ".pickle"
 
 
-def save(data: Loaded) -> Path:
-    """Save every table ``data`` holds under the hash of the inputs, replacing those of
-    older inputs; returns the folder."""
-    from analysis.cli import inputs_fingerprint
-
-    target = DERIVED_DIR / inputs_fingerprint()
+def save(data: Loaded, fingerprint: str) -> Path:
+    """Save every table ``data`` holds under ``fingerprint``, the hash of the inputs taken
+    before ``data`` read them (a build that sees them change meanwhile fails), replacing
+    those of older inputs; returns the folder."""
+    target = DERIVED_DIR / fingerprint
     partial = DERIVED_DIR / f"{target.name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)

@@ -50,8 +50,9 @@ def reader_url(document_id: str, sentence_id: str | None = None, from_evidence: 
     return ("../" if from_evidence else "") + f"reader/{document_id}.html{anchor}"
 
 
-def save_derived(data) -> None:
-    """Compute every derived table now, and save them for the pages' kernels."""
+def save_derived(data, fingerprint: str) -> None:
+    """Compute every derived table now, and save them for the pages' kernels under the
+    ``fingerprint`` of the inputs they were read from (cli.inputs_fingerprint)."""
     for table in (sources, codes, annotations, quotes, items, document_words, salience_table, item_table):
         table(data)
     for unit in ("code", "item"):
@@ -62,7 +63,7 @@ def save_derived(data) -> None:
         sensitivity(data, index_id)
     for table in (topic_table, topic_bootstrap, convergence, similarity):
         table(data)
-    loaded.save(data)
+    loaded.save(data, fingerprint)
 
 
 @loaded.table

@@ -976,6 +976,7 @@ def project(tree, monkeypatch):
     state = SimpleNamespace(
         log=log, given=given, sources=[], validate=0, figures=0, jupyter_book="ok", pdf=0, paths=paths
     )
+    state.edit_during_build = False
 
     def step(entry, result=None):
         def run_step(data, *args):
@@ -1002,6 +1003,8 @@ def project(tree, monkeypatch):
 
     def run(command, **kwargs):
         log.append(("jupyter-book", command, kwargs))
+        if state.edit_during_build:
+            (tree / "data" / "zeta.csv").write_bytes(b"z,edited while the book was built\n")
         if state.jupyter_book in ("ok", "fail"):
             paths.staged.mkdir(parents=True)
             (paths.staged / "index.html").write_bytes(NEW)
@@ -1147,6 +1150,18 @@ def test_a_failed_pdf_edition_leaves_the_previous_site(project, capsys):
     assert cli.build() == 1
     assert project.log[-1] == ("make_pdf", project.paths.staged / "book.pdf")
     assert lines(capsys)[-1] == f"[analysis] build FAILED at the PDF edition; {UNCHANGED}"
+    assert_previous_site(project)
+
+
+def test_inputs_edited_during_the_build_fail_it_and_leave_the_previous_site(project, capsys):
+    """The saved tables and the pages could mix old and new data: nothing is published,
+    and the old stamps make the next build start again from the data as it is then."""
+    project.edit_during_build = True
+    assert cli.build() == 1
+    assert lines(capsys)[-2:] == [
+        "[analysis] build FAILED: data, analysis or CITATION.cff changed during the build; run it again",
+        f"[analysis] {UNCHANGED}",
+    ]
     assert_previous_site(project)
 
 

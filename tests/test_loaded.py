@@ -46,7 +46,7 @@ def test_a_new_loaded_data_takes_the_saved_tables_instead_of_computing_them(fres
     table, calls = counted_table()
     data = Loaded()
     table(data, "item")
-    folder = loaded.save(data)
+    folder = loaded.save(data, cli.inputs_fingerprint())
     assert [p.name for p in loaded.DERIVED_DIR.iterdir()] == [cli.inputs_fingerprint()] == [folder.name]
     kernel = loaded.load()
     assert kernel.saved == folder
@@ -63,7 +63,7 @@ def test_a_new_loaded_data_loads_only_the_tables_it_asks_for(fresh):
     table, _ = counted_table()
     data = Loaded()
     table(data, "code"), table(data, "item")
-    loaded.save(data)
+    loaded.save(data, cli.inputs_fingerprint())
     kernel = loaded.load()
     assert kernel.saved is not None
     table(kernel, "item")
@@ -74,7 +74,7 @@ def test_tables_saved_from_other_inputs_are_never_taken(fresh):
     table, calls = counted_table()
     data = Loaded()
     table(data)
-    loaded.save(data)
+    loaded.save(data, cli.inputs_fingerprint())
     (fresh / "data" / "rows.csv").write_text("a,2\n")  # one value changed after the build
     kernel = loaded.load()
     assert kernel.saved is None  # no folder for the new inputs' fingerprint
@@ -86,9 +86,11 @@ def test_saving_replaces_the_tables_of_older_inputs(fresh):
     table, _ = counted_table()
     data = Loaded()
     table(data)
-    loaded.save(data)
+    loaded.save(data, cli.inputs_fingerprint())
     (fresh / "data" / "rows.csv").write_text("a,2\n")
-    loaded.save(data)
+    newer = Loaded()
+    table(newer)
+    loaded.save(newer, cli.inputs_fingerprint())
     assert [p.name for p in loaded.DERIVED_DIR.iterdir()] == [cli.inputs_fingerprint()]
 
 
@@ -101,7 +103,7 @@ def test_two_loaded_data_never_share_their_tables(fresh):
     assert first.tables is not second.tables
     table(first)
     assert calls == ["code", "code"]
-    loaded.save(first)
+    loaded.save(first, cli.inputs_fingerprint())
     table(Loaded())  # made without the saved folder: computes, takes none
     assert calls == ["code", "code", "code"]
 
