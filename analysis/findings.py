@@ -321,7 +321,7 @@ def key_findings(data) -> dict[str, object]:
         else "in no source is that lead over the next priority larger than the uncertainty"
     )
 
-    def index_finding(data, key: str, name: str) -> Phrase:
+    def index_finding(key: str, name: str) -> Phrase:
         fragile = top_fragile(data, key)
         settings = data.rubrics["sensitivity"]
         weights = indices.weights_in_words(indices.index_rubric(key, data.rubrics))
@@ -345,8 +345,8 @@ def key_findings(data) -> dict[str, object]:
             f"{enf['sources']} sources; the one each source discusses most, as a share of its sentences, is "
             f"{join_groups(most)}. {sure[0].upper()}{sure[1:]}."
         ),
-        "harm_reduction": index_finding(data, _index_id(data, "harm_reduction"), "harm-reduction"),
-        "enforcement_index": index_finding(data, _index_id(data, "enforcement"), "enforcement-orientation"),
+        "harm_reduction": index_finding(_index_id(data, "harm_reduction"), "harm-reduction"),
+        "enforcement_index": index_finding(_index_id(data, "enforcement"), "enforcement-orientation"),
         "threats": Phrase(
             f"Named by the latest source ({thr['latest']}, {thr['year_latest']}), each in "
             f"{thr['new_sentences']} of its sentences, and by no earlier one, not even through the matching "

@@ -205,14 +205,14 @@ def neighbours(data, source_id: str) -> str:
     if mine.empty:
         return "<p>There is no other source to compare with.</p>"
 
-    def said(data, r) -> str:
+    def said(r) -> str:
         pair = _link(f"{r.source_b}: {r.cosine:.2f}", results.pair_url(data, r.source_a_id, r.source_b_id))
         return f"{pair} (95% interval {r.cosine_low:.2f}–{r.cosine_high:.2f})"
 
     closest, farthest = mine.iloc[0], mine.iloc[-1]
     return (
         f"<p>In the mix of topics it discusses (a 0–1 similarity that ignores whether sources agree), it is "
-        f"closest to {said(data, closest)} and farthest from {said(data, farthest)}.</p>"
+        f"closest to {said(closest)} and farthest from {said(farthest)}.</p>"
     )
 
 

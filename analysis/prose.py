@@ -149,12 +149,8 @@ GLUED: dict[str, Callable[..., object]] = {
     # The quotes behind the findings (quotes)
     "quotes_enforcement_leaders": lambda data: quotes.finding(data, quotes.enforcement_leaders),
     "quotes_enforcement_shared": lambda data: quotes.finding(data, quotes.enforcement_shared),
-    "quotes_harm_reduction": lambda data: quotes.finding(
-        data, lambda data: quotes.index_leaders(data, "harm_reduction")
-    ),
-    "quotes_enforcement_index": lambda data: quotes.finding(
-        data, lambda data: quotes.index_leaders(data, "enforcement")
-    ),
+    "quotes_harm_reduction": lambda data: quotes.finding(data, lambda d: quotes.index_leaders(d, "harm_reduction")),
+    "quotes_enforcement_index": lambda data: quotes.finding(data, lambda d: quotes.index_leaders(d, "enforcement")),
     "quotes_new_threats": lambda data: quotes.finding(data, quotes.new_threats),
     "quotes_most_alike": lambda data: quotes.finding(data, quotes.most_alike),
     "quotes_shared_theme": lambda data: quotes.finding(data, quotes.shared_theme),

@@ -7,8 +7,6 @@ import pytest
 
 from analysis import charts, corpus, exhibits
 
-pytestmark = pytest.mark.drawing  # the static SVG each chart is drawn as (specs: test_chart_specs.py)
-
 
 def test_sources_chart_has_one_bar_per_document_and_a_description(data):
     documents = corpus.documents_frame(data)
@@ -19,6 +17,7 @@ def test_sources_chart_has_one_bar_per_document_and_a_description(data):
         assert f"{row.document_id} ({row.source}, {row.reference_year}): {row.words} words" in spec["description"]
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("label", ["fig-enforcement-heatmap", "fig-threat-timeline"])
 def test_embed_html_is_deterministic_static_svg_with_relative_evidence_links(label, data):
     """Every linked mark is drawn as a link to its row's evidence: the timeline's rings
@@ -34,6 +33,7 @@ def test_embed_html_is_deterministic_static_svg_with_relative_evidence_links(lab
     assert "<script src" not in first and "cdn" not in first.lower()
 
 
+@pytest.mark.drawing
 def test_two_charts_on_one_page_never_share_an_element_id(data):
     heatmap = charts.embed_html(exhibits.registry()["fig-enforcement-heatmap"].make(data).to_dict())
     similarity = charts.embed_html(exhibits.registry()["fig-similarity"].make(data).to_dict())
@@ -44,6 +44,7 @@ def test_two_charts_on_one_page_never_share_an_element_id(data):
             assert f'id="{reference}"' in html_text
 
 
+@pytest.mark.drawing
 def test_embed_html_cannot_be_closed_early_by_data():
     spec = {
         "description": 'x "<b>',
@@ -83,6 +84,7 @@ def test_every_chart_mark_with_a_tooltip_is_a_link(data):
     assert tooltips >= 11
 
 
+@pytest.mark.drawing
 def test_the_sources_chart_links_each_bar_to_its_reader_page_in_year_order(data):
     documents = corpus.documents_frame(data)
     spec = charts.sources_timeline(documents).to_dict()

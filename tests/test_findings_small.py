@@ -14,7 +14,8 @@ from analysis.loaded import Loaded
 
 @pytest.fixture
 def data() -> Loaded:
-    """A fresh, empty world: each test sets or fakes what it reads (not the project's data)."""
+    """A Loaded of each test's own: a test sets (``data.rubrics = ...``) or fakes what it reads,
+    and anything it leaves alone is read from the project's files."""
     return Loaded()
 
 
