@@ -195,3 +195,61 @@ def test_the_similarity_matrix_names_the_most_and_least_alike_pairs_at_the_shown
     marks = list(_marks(spec))
     assert [m for m, _, _ in marks] == ["rect", "text"]
     assert all(encoding["href"]["field"] == "evidence_url" for _, encoding, _ in marks)
+
+
+def test_the_threat_timeline_draws_a_dot_for_a_threat_named_a_ring_for_one_named_only_as_a_priority():
+    def row(source, year, item, short, sentences, named_as, first, first_by, first_as, pattern):
+        return {
+            "source": source,
+            "reference_year": year,
+            "item": item,
+            "short": short,
+            "label": short,
+            "family": "Drugs",
+            "sentences": sentences,
+            "body_sentences": 10,
+            "share": sentences / 10,
+            "share_low": 0.0,
+            "share_high": 0.5,
+            "absence": "",
+            "stance_mix": f"{sentences} sentences" if sentences else "",
+            "named_as": named_as,
+            "first_named": first,
+            "first_named_by": first_by,
+            "first_named_as": first_as,
+            "pattern": pattern,
+            "quote": "A quote." if sentences else "",
+            "document_id": "A-2013" if sentences else "",
+            "paragraph": 2,
+            "quote_stance": "describes",
+            "evidence_url": f"e/{source}-{item}",
+        }
+
+    table = pd.DataFrame(
+        [
+            row("Alpha", 2013, "i_old", "Old drug", 2, "threat", 2013, "Alpha", "threat", "persistent"),
+            row("Beta", 2019, "i_old", "Old drug", 0, "enforcement priority", 2013, "Alpha", "threat", "persistent"),
+            row("Alpha", 2013, "i_new", "New drug", 0, "", 2019, "Beta", "threat", "new"),
+            row("Beta", 2019, "i_new", "New drug", 1, "threat", 2019, "Beta", "threat", "new"),
+        ]
+    )
+    spec = charts.threat_timeline(table).to_dict()
+    values = _values(spec)
+    assert [(v["source"], v["short"]) for v in values] == [
+        ("Alpha", "Old drug"),
+        ("Beta", "Old drug"),
+        ("Beta", "New drug"),
+    ]
+    by_row = {(v["source"], v["short"]): v for v in values}
+    assert by_row[("Beta", "Old drug")]["share_text"] == "named only as an enforcement priority"
+    assert by_row[("Alpha", "Old drug")]["first_text"] == "2013, Alpha"
+    assert (by_row[("Alpha", "Old drug")]["first"], by_row[("Alpha", "Old drug")]["last"]) == (2013, 2019)
+    marks = list(_marks(spec))
+    assert [m for m, _, _ in marks] == ["rule", "circle", "point"]
+    (_, dots, dot_filter), (_, rings, ring_filter) = marks[1], marks[2]
+    assert dot_filter == [{"filter": "datum.sentences > 0"}] and ring_filter == [{"filter": "datum.sentences == 0"}]
+    assert dots["href"]["field"] == rings["href"]["field"] == "evidence_url"
+    assert dots["y"]["sort"] == ["Old drug", "New drug"]  # rows in the order first named
+    assert dots["x"]["axis"]["values"] == [2013, 2019]
+    assert spec["description"].startswith("Dot plot of 2 named threats (rows, ordered by the year first named)")
+    assert "(2013, 2019)" in spec["description"]
