@@ -321,3 +321,30 @@ def test_dependency_names_the_condition_the_order_rests_on():
     )
     assert indices.weights_in_words(TEN) == "equal weights"
     assert indices.weights_in_words({**TEN, "indicators": [{"weight": 1}, {"weight": 2}]}) == "the published weights"
+
+
+def _place(path: Path, text: str, line_offset: int = 0) -> tuple[int, int]:
+    """Line and column (from 1) where ``text`` first stands in the file, found by reading it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if text in line)
+    line = lines[number + line_offset]
+    return number + line_offset + 1, (line.index(text) + 1 if not line_offset else len(line) - len(line.lstrip()) + 1)
+
+
+def test_levels_that_do_not_give_each_score_once_are_named_at_the_levels(tmp_path, data):
+    path = write_rubric(tmp_path, lambda b: b["levels"][3].update(score=2))  # 0, 1, 2, 2
+    (problem,) = indices.validate_rubrics(coding.codes(data), path)
+    line, column = _place(path, "levels:", line_offset=1)  # the list under the key
+    assert (problem.path, problem.row, problem.column) == (path, line, column)
+    assert problem.message == "levels: give each score 0, 1, 2 and 3 once"
+
+
+def test_an_index_of_an_unknown_dimension_is_named_at_its_dimension(tmp_path, data):
+    path = write_rubric(tmp_path, lambda b: b["indices"][1].update(dimension="nowhere"))
+    problems = indices.validate_rubrics(coding.codes(data), path)
+    enforcement_id = indices.read_rubrics(path)["indices"][1]["id"]
+    line, column = _place(path, "nowhere")
+    assert (problems[0].path, problems[0].row, problems[0].column) == (path, line, column)
+    assert problems[0].message == f"{enforcement_id}: unknown dimension 'nowhere'"
+    # and each of its codes, of the enforcement dimension, is then not a code of that dimension
+    assert all(p.message.endswith("is not a nowhere code") for p in problems[1:]) and len(problems) > 1
