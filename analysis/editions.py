@@ -160,7 +160,6 @@ def coding_changes(data, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 def _source_of_sentence(data) -> dict[str, str]:
     documents = results.sources(data).assign(documents=lambda t: t["documents"].str.split()).explode("documents")
     source_of_document = dict(zip(documents["documents"], documents["source_id"], strict=True))
-
     return {s.id: source_of_document[d.id] for d in data.documents.values() for s in d.sentences}
 
 
