@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from analysis import citation, corpus
-from analysis.datafiles import Problem, schema_problems
+from analysis.datafiles import Problem, compose_yaml, load_yaml, schema_problems
 from analysis.paths import SOURCES_DIR, SOURCES_METADATA
 
 SCHEMA = "sources.schema.json"
@@ -50,7 +50,7 @@ def _block(item: dict, indent: int) -> str:
 def with_document(metadata_text: str, source_id: str, entry: dict, source: dict | None) -> str:
     """sources.yaml with the entry added: under its source if the source is listed,
     else as a new source at the end."""
-    tree = yaml.compose(metadata_text)
+    tree = compose_yaml(metadata_text)
     sources = next(value for key, value in tree.value if key.value == "sources")
     for node in sources.value:
         fields = {key.value: value for key, value in node.value}
@@ -78,7 +78,7 @@ def add_source(text_path: Path, document_id: str, metadata_path: Path = SOURCES_
         line = raw[: error.start].count(b"\n") + 1
         return [Problem(text_path, line, 1, "the text is not UTF-8; save it as UTF-8 first")]
     metadata_text = metadata_path.read_text(encoding="utf-8")
-    metadata = yaml.safe_load(metadata_text)
+    metadata = load_yaml(metadata_text)
     known = {d["id"] for s in metadata["sources"] for d in s["documents"]}
     if document_id in known:
         return [Problem(metadata_path, 1, 1, f"{document_id} is already listed")]
@@ -97,11 +97,11 @@ def add_source(text_path: Path, document_id: str, metadata_path: Path = SOURCES_
         return [Problem(metadata_path, 1, 1, f"--date {fields.get('date')!r}: give YYYY, YYYY-MM or YYYY-MM-DD")]
     entry = document_entry(document_id, target.name, raw, **fields)
     updated = with_document(metadata_text, source_id, entry, source)
-    problems = schema_problems(metadata_path, yaml.safe_load(updated), yaml.compose(updated), SCHEMA, "sources")
+    problems = schema_problems(metadata_path, load_yaml(updated), compose_yaml(updated), SCHEMA, "sources")
     if problems:
         return problems
     shutil.copyfile(text_path, target)
     metadata_path.write_text(updated, encoding="utf-8")
     if source is not None:  # the book's title counts its sources
-        citation.retitle(len(yaml.safe_load(updated)["sources"]))
+        citation.retitle(len(load_yaml(updated)["sources"]))
     return []

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from analysis import corpus
+from analysis.datafiles import load_yaml
 from analysis.paths import ROOT
 
 CITATION = ROOT / "CITATION.cff"
@@ -29,7 +28,7 @@ def book(data) -> dict:
     """CITATION.cff, its title's count of sources taken from sources.yaml, so a source added
     as data is counted everywhere the book shows its title (``add-source`` also updates
     the file itself, which GitHub and Zenodo read)."""
-    entry = yaml.safe_load(CITATION.read_text(encoding="utf-8"))
+    entry = load_yaml(CITATION.read_text(encoding="utf-8"))
     return {**entry, "title": titled_for(entry["title"], len(data.metadata["sources"]))}
 
 

@@ -15,10 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import corpus
-from analysis.datafiles import DataError, Problem, check_table, locate, read_checked_yaml, read_rows, table_schema
+from analysis.datafiles import (
+    DataError,
+    Problem,
+    check_table,
+    load_yaml,
+    locate,
+    read_checked_yaml,
+    read_rows,
+    table_schema,
+)
 from analysis.paths import CODING_DIR
 
 CODEBOOK = CODING_DIR / "codebook.yaml"
@@ -39,7 +47,7 @@ class Anchor:
 
 
 def read_codebook(path: Path = CODEBOOK) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    return load_yaml(path.read_text(encoding="utf-8-sig"))
 
 
 def validate_codebook(data, path: Path = CODEBOOK) -> list[Problem]:
@@ -221,7 +229,15 @@ def nearest(data, document_id: str, quote: str) -> tuple[str, str]:
 
 
 def anchor(data, document_id: str, quote: str, prefix: str = "", suffix: str = "") -> Anchor | str:
-    """The quote's unique position and sentence, or the reason it has none."""
+    """The quote's unique position and sentence, or the reason it has none (found once
+    per loaded data: the annotations, audit, review and reliability files quote the same)."""
+    key = (document_id, quote, prefix, suffix)
+    if key not in data.anchors:
+        data.anchors[key] = _anchor(data, document_id, quote, prefix, suffix)
+    return data.anchors[key]
+
+
+def _anchor(data, document_id: str, quote: str, prefix: str, suffix: str) -> Anchor | str:
     spans = find_quote(data, document_id, quote, prefix, suffix)
     document = data.documents[document_id]
     if not spans:

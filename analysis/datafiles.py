@@ -42,13 +42,27 @@ class DataError(Exception):
 
 # --- YAML files -------------------------------------------------------------
 
+# libyaml's loader when PyYAML was built with it: the same safe loading, ten times faster
+# (the data checks read the codebook and the sources metadata several times).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str):
+    """Parse YAML text safely (plain data only)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """YAML text as a node tree, which knows each value's line and column."""
+    return yaml.compose(text, Loader=_SAFE_LOADER)
+
 
 def read_checked_yaml(path: Path, schema_name: str, what: str) -> tuple[dict | None, list[Problem]]:
     """A YAML data file and its JSON Schema problems, each at the line and column of
     the offending value (the file's line where it cannot be parsed)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
-        data, tree = yaml.safe_load(text), yaml.compose(text)
+        data, tree = load_yaml(text), compose_yaml(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -91,7 +105,7 @@ def yaml_position(tree: yaml.Node | None, keys) -> tuple[int, int]:
 
 def locate(path: Path, *keys) -> tuple[int, int]:
     """(line, column) of the value at ``keys`` in a YAML file that parses."""
-    return yaml_position(yaml.compose(path.read_text(encoding="utf-8-sig")), keys)
+    return yaml_position(compose_yaml(path.read_text(encoding="utf-8-sig")), keys)
 
 
 # --- CSV tables -------------------------------------------------------------

@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from analysis import citation, coding, findings, results, review, threats
-from analysis.datafiles import read_rows
+from analysis.datafiles import load_yaml, read_rows
 from analysis.paths import DATA_DIR
 
 EDITIONS_DIR = DATA_DIR / "editions"
@@ -104,7 +104,7 @@ def previous(current: str, folder: Path = EDITIONS_DIR) -> Path | None:
 
 
 def load(directory: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
-    meta = yaml.safe_load((directory / "edition.yaml").read_text(encoding="utf-8"))
+    meta = load_yaml((directory / "edition.yaml").read_text(encoding="utf-8"))
     tables = {name: pd.DataFrame(read_rows(directory / f"{name}.csv")) for name in TABLES}
     return meta, tables
 

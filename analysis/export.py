@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import coding, corpus, measures, results, review
+from analysis.datafiles import load_yaml
 from analysis.paths import SCHEMAS_DIR
 
 TYPES = {"int64": "integer", "Int64": "integer", "float64": "number", "bool": "boolean"}  # Int64: counts with gaps
@@ -95,7 +95,7 @@ def derived_tables(data) -> dict[str, pd.DataFrame]:
 
 
 def declared() -> dict:
-    return yaml.safe_load(DECLARED.read_text(encoding="utf-8"))
+    return load_yaml(DECLARED.read_text(encoding="utf-8"))
 
 
 def declared_schema(name: str, declaration: dict) -> tuple[dict, str]:

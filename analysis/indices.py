@@ -14,16 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from analysis.datafiles import Problem, locate, read_checked_yaml
+from analysis.datafiles import Problem, load_yaml, locate, read_checked_yaml
 from analysis.paths import CODING_DIR
 
 RUBRICS = CODING_DIR / "rubrics.yaml"
 
 
 def read_rubrics(path: Path = RUBRICS) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    return load_yaml(path.read_text(encoding="utf-8-sig"))
 
 
 def validate_rubrics(codes: pd.DataFrame, path: Path = RUBRICS) -> list[Problem]:

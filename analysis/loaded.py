@@ -24,8 +24,7 @@ import pickle
 import shutil
 from pathlib import Path
 
-import yaml
-
+from analysis.datafiles import load_yaml
 from analysis.paths import ROOT
 
 DERIVED_DIR = ROOT / "_build" / "derived"
@@ -38,6 +37,9 @@ class Loaded:
     def __init__(self, saved: Path | None = None):
         self.saved = saved  # a build's saved tables for these very inputs, or None
         self.tables: dict[tuple, object] = {}  # (module.function, its arguments) -> the table
+        # (document_id, quote, prefix, suffix) -> where the quote is, or why it is nowhere:
+        # it depends on the document's text alone, and every check of a coding file asks
+        self.anchors: dict[tuple[str, str, str, str], object] = {}
 
     @functools.cached_property
     def metadata(self) -> dict:
@@ -45,7 +47,7 @@ class Loaded:
         from analysis import corpus
 
         path = corpus.SOURCES_METADATA
-        return _valid(corpus.validate_sources(path), lambda: yaml.safe_load(path.read_text(encoding="utf-8")))
+        return _valid(corpus.validate_sources(path), lambda: load_yaml(path.read_text(encoding="utf-8")))
 
     @functools.cached_property
     def documents(self) -> dict:

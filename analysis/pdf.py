@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import yaml
+from analysis.datafiles import load_yaml
 
 PDF_NAME = "book.pdf"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
@@ -27,7 +27,7 @@ def single_page(root: Path, output: Path, doctrees: Path) -> Path | None:
     from analysis import sphinx_build
 
     result = subprocess.run(sphinx_build.command("singlehtml", output, doctrees), cwd=root)
-    root_doc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))["root"]
+    root_doc = load_yaml((root / "_toc.yml").read_text(encoding="utf-8"))["root"]
     page = output / f"{root_doc}.html"  # (index.html is the site's redirect)
     if result.returncode != 0 or not page.is_file():
         return None

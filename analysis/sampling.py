@@ -14,9 +14,9 @@ import hashlib
 import math
 
 import numpy as np
-import yaml
 
 from analysis import corpus
+from analysis.datafiles import load_yaml
 from analysis.paths import DATA_DIR
 
 PROTOCOL = DATA_DIR / "coding" / "reliability" / "protocol.yaml"
@@ -24,12 +24,12 @@ SHARE = 0.25  # of each document's sentences (the method asks for at least 20%)
 
 
 def protocol() -> dict:
-    return yaml.safe_load(PROTOCOL.read_text(encoding="utf-8"))["sample"]
+    return load_yaml(PROTOCOL.read_text(encoding="utf-8"))["sample"]
 
 
 def rounds() -> list[dict]:
     """The rounds of the blind second coding, oldest first, as protocol.yaml records them."""
-    return yaml.safe_load(PROTOCOL.read_text(encoding="utf-8"))["rounds"]
+    return load_yaml(PROTOCOL.read_text(encoding="utf-8"))["rounds"]
 
 
 def document_seed(seed: int, document_id: str) -> list[int]:
