@@ -50,7 +50,7 @@ format: $(INSTALLED)
 
 # Rewrite tests/golden/ from the book's notebooks and their fresh outputs; review `git diff` before committing.
 regen: $(INSTALLED)
-	$(PY) -m pytest "tests/test_golden.py::test_golden_outputs_match_a_fresh_execution" --nb-force-regen -q -n auto
+	$(PY) -m tests.test_golden
 	$(PY) -m pytest tests/test_golden.py -q -n auto
 
 # Speed and weight figures (build times, page bytes, Lighthouse, scaling): about 45 minutes.

@@ -11,7 +11,7 @@ import gzip
 import http.server
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 COMPRESSIBLE = ("text/", "javascript", "json", "svg", "xml")
@@ -51,16 +51,28 @@ def serve(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-def transferred_bytes(browser, url: str) -> dict:
-    """Every byte a fresh page load transfers (headers and encoded bodies), the URLs it
-    loaded, and whether the page has a chart (its budget differs)."""
-    page = browser.new_page()
+def record_transfers(page) -> Callable[[], dict]:
+    """Record what ``page`` transfers from now on; the function returned sums it up so far:
+    every byte (headers and encoded bodies), the URLs loaded, and whether the page has a
+    chart (its budget differs)."""
     requests = []
     page.on("requestfinished", lambda request: requests.append(request))
+
+    def weight() -> dict:
+        finished = list(requests)
+        sizes = [r.sizes() for r in finished]
+        total = sum(size["responseBodySize"] + size["responseHeadersSize"] for size in sizes)
+        kind = "chart" if page.locator(".book-chart").count() else "text"
+        return {"bytes": total, "kind": kind, "loaded": [r.url for r in finished]}
+
+    return weight
+
+
+def transferred_bytes(browser, url: str) -> dict:
+    """What a fresh page load of ``url`` transfers (see ``record_transfers``)."""
+    page = browser.new_page()
+    weight = record_transfers(page)
     page.goto(url, wait_until="networkidle")
-    kind = "chart" if page.locator(".book-chart").count() else "text"
-    sizes = [r.sizes() for r in requests]
-    loaded = [r.url for r in requests]
+    loaded = weight()
     page.close()
-    total = sum(size["responseBodySize"] + size["responseHeadersSize"] for size in sizes)
-    return {"bytes": total, "kind": kind, "loaded": loaded}
+    return loaded

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 import yaml
 
 from analysis import add_source, citation, exhibits
+from analysis.paths import ROOT
 from tests.conftest import METHOD_TABLES, copy_project
 
 NEW_TEXT = """# Regional drugs review 2025
@@ -145,9 +147,21 @@ def test_a_new_source_needs_second_coding_in_the_latest_round_only(tmp_path):
     assert "ZY\thr_naloxone\t" not in unreviewed.stdout
 
 
+def coded_sentences(method_page: Path) -> int:
+    """The count of coded sentences the method page states."""
+    text = " ".join(re.sub(r"<[^>]+>", "", method_page.read_text(encoding="utf-8")).split())
+    return int(re.search(r"In all, (\d+) sentences", text).group(1))
+
+
 @pytest.mark.subprocess
-def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path):
+def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(site, tmp_path):
+    """The copy starts with the site's warm notebook cache and derived tables, as a
+    maintainer's checkout has after a build. jupyter-cache keys on code cells only, and
+    adding a source changes data alone: every page must still show the new data, never
+    a cached output (the stale-wording checks below read every page)."""
     project = copy_project(tmp_path / "project")
+    shutil.copytree(ROOT / "_build", project / "_build", ignore=shutil.ignore_patterns("html", "staging"))
+    coded_before = coded_sentences(site / "book/method.html")
     add_and_code(project, tmp_path)
     checked = run(project, "validate")
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -160,7 +174,10 @@ def test_a_new_source_added_by_the_readme_procedure_reaches_every_page(tmp_path)
         text=True,
     )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    assert "clearing the notebook cache" in built.stdout
     site = project / "_build" / "html"
+    # the new text's four sentences, coded once each, in two documents
+    assert coded_sentences(site / "book/method.html") == coded_before + 2 * len(CODING)
     reader_page = (site / "book/reader/ZY-2025.html").read_text(encoding="utf-8")
     assert "Region Y 2025: review" in reader_page and "Officers now carry naloxone on every shift." in reader_page
     assert 'href="../evidence/harm-reduction.html#ev-ZY-hr_naloxone"' in reader_page

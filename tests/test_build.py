@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from analysis import cli, coding, corpus, datafiles, measures, sphinx_build
+from analysis import cli, corpus, measures, sphinx_build
 from analysis.paths import ROOT
 from tests.conftest import toc_pages
 
@@ -189,37 +188,6 @@ def test_a_notebook_execution_error_fails_the_strict_build(site, tmp_path):
     assert "RuntimeError: boom" in output, "and so is its cell's error"
     report = tmp_path / "_build" / "html" / "reports" / "build-error.log"
     assert "RuntimeError: boom" in report.read_text(encoding="utf-8"), "kept for CI to upload"
-
-
-def test_a_data_change_reaches_the_page_despite_a_warm_cache(site, tmp_path, data):
-    """jupyter-cache keys on code cells only: copy the warm cache, edit one annotation,
-    rebuild, and the method page must show the new count, not the cached one."""
-    for name in ("_config.yml", "_toc.yml", "CITATION.cff"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("book", "analysis", "data", "_build"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("html", "staging"))
-    annotations = coding.load_annotations(data)
-    sample = {r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)}
-    per_sentence = annotations.groupby("sentence_id").size()
-    lonely = [i for i, n in per_sentence.items() if n == 1 and i not in sample]
-    drop = annotations.index[annotations["sentence_id"] == lonely[0]][0]
-    path = tmp_path / "data" / "coding" / "annotations.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(lines[: drop + 1] + lines[drop + 2 :]), encoding="utf-8")
-
-    before = per_sentence.size
-    result = subprocess.run(
-        [sys.executable, "-m", "analysis", "build"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    page = " ".join(re.sub(r"<[^>]+>", "", (tmp_path / "_build/html/book/method.html").read_text()).split())
-    assert f"In all, {before} sentences" not in page, "the page kept the cached, stale count"
-    assert f"In all, {before - 1} sentences" in page
-    assert "clearing the notebook cache" in result.stdout
 
 
 def _text(page: Path) -> str:

@@ -1,19 +1,25 @@
 """Golden outputs: the reviewed, executed output of every notebook of the book is kept
-in tests/golden/ and checked with pytest-notebook by executing it again.
+in tests/golden/, and what the build executed must equal it.
 
 A golden copy must hold exactly the code of the book's notebook (the MyST Markdown
-page), so a page cannot change behind its golden copy. `make regen` rewrites the golden
-copies from the book's pages and executes them (pytest's `--nb-force-regen`); review
-the diff before committing it. Cell ids are numbered, not random, and the kernel does
-not record timings, so a regenerated copy differs only where an output changed.
+page), so a page cannot change behind its golden copy. The build executes every page
+(afresh whenever data/, analysis/ or CITATION.cff changed: cli.drop_stale_cache), and
+the test compares each of its outputs, charts' drawings included, with the golden copy:
+the published page is the one checked, and no notebook runs twice.
+
+`make regen` (``python -m tests.test_golden``) executes each page afresh with
+pytest-notebook and rewrites its golden copy; review the diff before committing it.
+Cell ids are numbered, not random, and the kernel does not record timings, so a
+regenerated copy differs only where an output changed.
 
 The same golden outputs are also checked by replaying each notebook's code in this
-process: quicker, and it lets `make mutate` (whose planted bugs live in-process) use them.
+process, charts undrawn, so that `make mutate` (whose planted bugs live in-process) uses them.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -23,7 +29,7 @@ import nbformat
 import pytest
 from IPython.core.formatters import format_display_data
 
-from analysis import reader
+from analysis import cli, reader
 from analysis.loaded import Loaded
 from analysis.paths import ROOT
 from tests.conftest import UNDRAWN
@@ -32,7 +38,7 @@ BOOK = ROOT / "book"
 GOLDEN = ROOT / "tests" / "golden"
 # The only part of a notebook that may differ between two runs on the pinned
 # environment: the interpreter's patch version, which the kernel writes on start.
-VOLATILE = ("/metadata/language_info/version",)
+VOLATILE = ["/metadata/language_info/version"]
 DRAWN_CHART = re.compile(r"<svg\b.*?</svg>", re.S)  # one root <svg> per chart, none nested
 
 
@@ -75,20 +81,71 @@ def test_golden_copy_holds_the_code_of_the_books_notebook(page):
     assert code_of(golden) == code_of(book_notebook(page)), f"{page} changed: run `make regen` and review the diff"
 
 
-@pytest.mark.subprocess
-@pytest.mark.parametrize("page", PAGES, ids=str)
-def test_golden_outputs_match_a_fresh_execution(page, nb_regression):
+def regenerate(page: Path) -> None:
+    """Execute the book's page afresh (pytest-notebook, as a kernel in its folder) and
+    write the result as its golden copy."""
+    from pytest_notebook.diffing import diff_notebooks, filter_diff
+    from pytest_notebook.execution import execute_notebook
+    from pytest_notebook.post_processors import coalesce_streams
+
+    result = execute_notebook(book_notebook(page), cwd=str((BOOK / page).parent), timeout=600)
+    if result.exec_error:
+        raise SystemExit(f"{page} raised while regenerating: {result.exec_error}")
+    notebook, _ = coalesce_streams(result.notebook, {})
     path = golden_path(page)
-    nb_regression.exec_cwd = str((BOOK / page).parent)
-    nb_regression.diff_ignore = (*nb_regression.diff_ignore, *VOLATILE)
-    if nb_regression.force_regen:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(book_notebook(page), path)
-        result = nb_regression.check(str(path), raise_errors=False)
-        errors = [o for c in result.nb_final.cells for o in c.get("outputs", []) if o.output_type == "error"]
-        assert not errors, f"{page} raised while regenerating: {errors[0].ename}: {errors[0].evalue}"
-        return
-    nb_regression.check(str(path))
+    if path.is_file() and not filter_diff(diff_notebooks(nbformat.read(path, as_version=4), notebook), VOLATILE):
+        return  # the same outputs: keep the copy as it is (not even the interpreter's patch version)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+
+
+def shown(output) -> tuple:
+    """What an output shows: its kind, data and metadata."""
+    return output.output_type, output.get("data") or {}, output.get("metadata") or {}
+
+
+def glued_and_shown(notebook: nbformat.NotebookNode) -> tuple[list[tuple], list[list[tuple]]]:
+    """A golden notebook's glued values, (name, data) in order, and each code cell's other
+    outputs: the two places myst-nb keeps them once it has executed a page."""
+    glued, cells = [], []
+    for cell in (c for c in notebook.cells if c.cell_type == "code"):
+        cells.append([])
+        for output in cell.outputs:
+            scrapbook = output.get("metadata", {}).get("scrapbook")
+            if scrapbook:
+                prefix = scrapbook["mime_prefix"]
+                glued.append((scrapbook["name"], {k.removeprefix(prefix): v for k, v in output.data.items()}))
+            else:
+                cells[-1].append(shown(output))
+    return glued, cells
+
+
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_golden_outputs_match_the_builds_execution(page, site):
+    """Each glued value and each cell's output, as the build executed the page (myst-nb
+    keeps the glued values beside the notebook, in <page>.glue.json)."""
+    executed = cli.STAGING_DIR / "jupyter_execute" / "book" / page.with_suffix(".ipynb")
+    assert executed.is_file(), f"the build left no executed notebook for {page}: run `make book`"
+    glue_file = executed.with_suffix(".glue.json")
+    glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.is_file() else {}
+    built_glued = [(name, output["data"]) for name, output in glue.items()]
+    code_cells = [c for c in nbformat.read(executed, as_version=4).cells if c.cell_type == "code"]
+    built_cells = [[shown(output) for output in cell.outputs] for cell in code_cells]
+    glued, cells = glued_and_shown(nbformat.read(golden_path(page), as_version=4))
+
+    assert [n for n, _ in built_glued] == [n for n, _ in glued], f"{page} glues other names than its golden copy"
+    for (name, got), (_, kept) in zip(built_glued, glued, strict=True):
+        if got != kept:  # not a bare assert: pytest's diff of two long HTML strings takes minutes
+            pytest.fail(f"{page}: {name} differs from its golden output: {first_difference(got, kept)}")
+    assert len(built_cells) == len(cells), f"{page} has other code cells than its golden copy"
+    for number, (got, kept) in enumerate(zip(built_cells, cells, strict=True)):
+        assert [kind for kind, _, _ in got] == [kind for kind, _, _ in kept], (
+            f"{page}: cell {number} shows other outputs"
+        )
+        for (_, got_data, got_meta), (_, kept_data, kept_meta) in zip(got, kept, strict=True):
+            if (got_data, got_meta) != (kept_data, kept_meta):
+                difference = first_difference(got_data, kept_data)
+                pytest.fail(f"{page}: cell {number} differs from its golden output: {difference}")
 
 
 def replay(notebook: nbformat.NotebookNode, monkeypatch) -> list[tuple]:
@@ -119,8 +176,8 @@ def without_drawings(bundle: dict) -> dict:
 
 @pytest.mark.parametrize("page", PAGES, ids=str)
 def test_golden_outputs_match_an_in_process_replay(page, monkeypatch, undrawn):
-    """Everything a page shows but the drawing of its charts (the fresh execution above
-    compares that too): so this replay runs under `make mutate`, which cannot draw."""
+    """Everything a page shows but the drawing of its charts (the test above compares the
+    build's drawings too): so this replay runs under `make mutate`, which cannot draw."""
     golden = nbformat.read(golden_path(page), as_version=4)
     expected = [
         (output.output_type, without_drawings(output.data), output.metadata.get("scrapbook"))
@@ -149,3 +206,24 @@ def first_difference(got: dict, kept: dict) -> str:
             start = max(at - 40, 0)
             return f"{mime} at character {at}: now {a[start : at + 60]!r}, golden {b[start : at + 60]!r}"
     return "same data, other metadata"
+
+
+def main() -> int:
+    """`make regen`: rewrite every golden copy from a fresh execution of its page."""
+    for number, page in enumerate(PAGES, start=1):
+        print(f"[regen] {number}/{len(PAGES)} executing {page}", flush=True)
+        regenerate(page)
+    stale = [
+        p
+        for p in GOLDEN.rglob("*.ipynb")
+        if p.relative_to(GOLDEN).with_suffix("") not in {q.with_suffix("") for q in PAGES}
+    ]
+    for path in stale:
+        print(f"[regen] removing {path.relative_to(ROOT)}: the book has no such page", flush=True)
+        path.unlink()
+    print("[regen] done: review `git diff tests/golden` before committing", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
