@@ -1,6 +1,6 @@
-"""Bad input never half-works: each corrupted data file stops `validate` and `make book`
-with a located, readable error and no traceback, and leaves the previous site as it
-was; files saved in the usual valid variants (CRLF, byte-order mark, spreadsheet CSV)
+"""Bad input never half-works: each corrupted data file stops `make book` with a located,
+readable error and no traceback, and leaves the previous site as it was; `validate`
+reports the same lines; files saved in the usual valid variants (CRLF, byte-order mark, spreadsheet CSV)
 are accepted. Every case runs in its own copy of the project."""
 
 from __future__ import annotations
@@ -235,16 +235,41 @@ def assert_located_failure(result: subprocess.CompletedProcess, name: str, line:
 
 
 @pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__)
-def test_bad_input_fails_located_and_leaves_the_previous_site(tmp_path, corrupt):
+def test_bad_input_stops_make_book_located_and_leaves_the_previous_site(tmp_path, corrupt):
     project = copy_project(tmp_path)
     name, line = corrupt(project)
     site = project / "_build" / "html"
     site.mkdir(parents=True)
     (site / "index.html").write_text(PREVIOUS_SITE, encoding="utf-8")
-    assert_located_failure(validate(project), name, line)
     assert_located_failure(make_book(project), name, line)
     assert (site / "index.html").read_text(encoding="utf-8") == PREVIOUS_SITE
     assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+
+
+def located_lines(result: subprocess.CompletedProcess) -> list[str]:
+    return re.findall(r"^\S+:\d+:\d+: \S.*$", result.stdout + result.stderr, flags=re.MULTILINE)
+
+
+# One corruption per kind of check: the sources metadata (read before anything else),
+# a CSV's structure, a quote, the reliability round and the review of 'not raised' cells.
+EACH_KIND_OF_CHECK = [
+    sha256_mismatch,
+    malformed_csv,
+    quote_not_in_document,
+    adjudication_disagrees,
+    missed_cell_still_at_zero,
+]
+
+
+@pytest.mark.parametrize("corrupt", EACH_KIND_OF_CHECK, ids=lambda f: f.__name__)
+def test_validate_reports_what_make_book_reports(tmp_path, corrupt):
+    """`make book` stops on the data checks `validate` runs (the cases above go through
+    make book): for each kind of check, validate fails with the very same located lines."""
+    project = copy_project(tmp_path)
+    name, line = corrupt(project)
+    checked, built = validate(project), make_book(project)
+    assert_located_failure(checked, name, line)
+    assert located_lines(checked) == located_lines(built)
 
 
 def crlf(p):
