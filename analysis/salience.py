@@ -152,7 +152,6 @@ def body_paragraphs(data) -> pd.DataFrame:
             rows.append(
                 {
                     "document_id": document.id,
-                    "paragraph_id": paragraph.id,
                     "sentence_ids": tuple(s.id for s in paragraph.sentences),
                     "sentences": len(paragraph.sentences),
                     "words": corpus.word_count(paragraph.text),
