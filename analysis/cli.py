@@ -30,12 +30,15 @@ from analysis.paths import ROOT
 
 BUILD_DIR = ROOT / "_build"
 SITE_DIR = BUILD_DIR / "html"
+EXECUTED_DIR = BUILD_DIR / "executed"  # the published site's executed notebooks (the golden tests read them)
 STAGING_DIR = BUILD_DIR / "staging"  # html/, single/ (the PDF's page) and the doctrees both read
 CACHE_DIR = BUILD_DIR / ".jupyter_cache"
 INPUTS_STAMP = BUILD_DIR / ".inputs.sha256"  # what the notebooks read or run
 SITE_STAMP = BUILD_DIR / ".site-inputs.sha256"  # everything the site is built from
-NOTEBOOK_INPUTS = ("data", "analysis", "CITATION.cff")  # the cite and changes pages show its version and DOI
-SITE_INPUTS = (*NOTEBOOK_INPUTS, "book", "_config.yml", "_toc.yml", "requirements.txt")
+# What the pages' outputs are computed from: the cite and changes pages show CITATION.cff's
+# version and DOI, and a package upgrade may change any number or drawing.
+NOTEBOOK_INPUTS = ("data", "analysis", "CITATION.cff", "requirements.txt")
+SITE_INPUTS = (*NOTEBOOK_INPUTS, "book", "_config.yml", "_toc.yml")
 PACKAGE_DIR = BUILD_DIR / "extra" / "datapackage"  # html_extra_path copies _build/extra into the site
 FIGURES_DIR = BUILD_DIR / "extra" / "figures"  # each figure as SVG and PNG, published as /figures/
 VEGA_BUNDLE = ROOT / "book" / "_static" / "vega-bundle.js"
@@ -77,7 +80,7 @@ def _stamp(path: Path) -> str | None:
 def drop_stale_cache() -> str:
     fingerprint = inputs_fingerprint()
     if _stamp(INPUTS_STAMP) != fingerprint and CACHE_DIR.exists():
-        progress("data, analysis or CITATION.cff changed since the last build: clearing the notebook cache")
+        progress("data, analysis, CITATION.cff or requirements changed: clearing the notebook cache")
         shutil.rmtree(CACHE_DIR)
     return fingerprint
 
@@ -129,11 +132,13 @@ def build() -> int:
         progress("build FAILED at the PDF edition; the previous site in _build/html is unchanged")
         return 1
     if inputs_fingerprint() != started:  # pages and saved tables may mix old and new inputs
-        progress("build FAILED: data, analysis or CITATION.cff changed during the build; run it again")
+        progress("build FAILED: data, analysis, CITATION.cff or requirements changed during the build; run it again")
         progress("the previous site in _build/html is unchanged")
         return 1
     shutil.rmtree(SITE_DIR, ignore_errors=True)
     staged.rename(SITE_DIR)
+    shutil.rmtree(EXECUTED_DIR, ignore_errors=True)
+    (STAGING_DIR / "jupyter_execute").rename(EXECUTED_DIR)
     INPUTS_STAMP.write_text(fingerprint + "\n")
     SITE_STAMP.write_text(site_fingerprint + "\n")
     progress(f"site ready: {SITE_DIR.relative_to(ROOT)}/index.html")

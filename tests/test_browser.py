@@ -296,7 +296,7 @@ def test_every_page_is_clean_offline_light_accessible_and_under_its_strict_polic
 
     page.remove_listener("console", on_console)
     page.remove_listener("response", on_response)
-    page.mouse.move(0, 0)  # close the tooltip: axe reads the page as it first shows
+    page.mouse.move(0, 0)  # close the tooltip (test_axe_finds_nothing_with_a_chart_tooltip_open checks it open)
     # axe's CSSOM preload resolves the theme's `@import "../basic.css"` against the
     # page instead of the stylesheet and fetches a wrong URL: a harness artefact.
     violations = Axe().run(page, options={**DEFAULT_OPTIONS, "preload": False}).response["violations"]

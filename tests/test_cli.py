@@ -797,7 +797,7 @@ def test_a_stale_stamp_clears_the_notebook_cache(tree, capsys):
     assert cli.drop_stale_cache() == cli.inputs_fingerprint()
     assert not (tree / "_build/.jupyter_cache").exists()
     assert lines(capsys) == [
-        "[analysis] data, analysis or CITATION.cff changed since the last build: clearing the notebook cache"
+        "[analysis] data, analysis, CITATION.cff or requirements changed: clearing the notebook cache"
     ]
 
 
@@ -948,6 +948,7 @@ def project(tree, monkeypatch):
         build=build,
         site=build / "html",
         staging=build / "staging",
+        executed=build / "executed",
         cache=build / ".jupyter_cache",
         inputs_stamp=build / ".inputs.sha256",
         site_stamp=build / ".site-inputs.sha256",
@@ -959,6 +960,7 @@ def project(tree, monkeypatch):
         ("BUILD_DIR", paths.build),
         ("SITE_DIR", paths.site),
         ("STAGING_DIR", paths.staging),
+        ("EXECUTED_DIR", paths.executed),
         ("CACHE_DIR", paths.cache),
         ("INPUTS_STAMP", paths.inputs_stamp),
         ("SITE_STAMP", paths.site_stamp),
@@ -1008,6 +1010,8 @@ def project(tree, monkeypatch):
         if state.jupyter_book in ("ok", "fail"):
             paths.staged.mkdir(parents=True)
             (paths.staged / "index.html").write_bytes(NEW)
+            (paths.staging / "jupyter_execute").mkdir()
+            (paths.staging / "jupyter_execute" / "page.ipynb").write_bytes(NEW)
         if state.jupyter_book == "fail":
             (paths.staged / "reports").mkdir()
             return SimpleNamespace(returncode=2)
@@ -1029,6 +1033,7 @@ def assert_previous_site(project):
     paths = project.paths
     assert sorted(p.name for p in paths.site.iterdir()) == ["index.html"]
     assert (paths.site / "index.html").read_bytes() == PREVIOUS
+    assert not paths.executed.exists(), "a failed build publishes no executed notebook"
     assert paths.inputs_stamp.read_text() == "old inputs\n"
     assert paths.site_stamp.read_text() == "old site\n"
 
@@ -1159,7 +1164,7 @@ def test_inputs_edited_during_the_build_fail_it_and_leave_the_previous_site(proj
     project.edit_during_build = True
     assert cli.build() == 1
     assert lines(capsys)[-2:] == [
-        "[analysis] build FAILED: data, analysis or CITATION.cff changed during the build; run it again",
+        "[analysis] build FAILED: data, analysis, CITATION.cff or requirements changed during the build; run it again",
         f"[analysis] {UNCHANGED}",
     ]
     assert_previous_site(project)
@@ -1189,12 +1194,13 @@ def test_a_successful_build_replaces_the_site_and_writes_both_stamps(project, ca
     assert lines(capsys) == [
         SNAPSHOT_LINE,
         PACKAGE_LINE,
-        "[analysis] data, analysis or CITATION.cff changed since the last build: clearing the notebook cache",
+        "[analysis] data, analysis, CITATION.cff or requirements changed: clearing the notebook cache",
         BUILDING,
         "[analysis] site ready: _build/html/index.html",
     ]
     assert sorted(p.name for p in paths.site.iterdir()) == ["book.pdf", "index.html"]
     assert (paths.site / "index.html").read_bytes() == NEW
+    assert (paths.executed / "page.ipynb").read_bytes() == NEW, "the site's executed notebooks go with it"
     assert not paths.staged.exists()
     assert not paths.cache.exists()
     assert sorted(p.name for p in paths.package.iterdir()) == ["datapackage.json"]

@@ -3,9 +3,11 @@ in tests/golden/, and what the build executed must equal it.
 
 A golden copy must hold exactly the code of the book's notebook (the MyST Markdown
 page), so a page cannot change behind its golden copy. The build executes every page
-(afresh whenever data/, analysis/ or CITATION.cff changed: cli.drop_stale_cache), and
-the test compares each of its outputs, charts' drawings included, with the golden copy:
-the published page is the one checked, and no notebook runs twice.
+(afresh whenever data/, analysis/, CITATION.cff or requirements.txt changed:
+cli.drop_stale_cache) and publishes its executed notebooks with the site
+(cli.EXECUTED_DIR). The test compares each of their outputs, charts' drawings
+included, with the golden copy: the published page is the one checked, and no
+notebook runs twice.
 
 `make regen` (``python -m tests.test_golden``) executes each page afresh with
 pytest-notebook and rewrites its golden copy; review the diff before committing it.
@@ -100,8 +102,9 @@ def regenerate(page: Path) -> None:
 
 
 def shown(output) -> tuple:
-    """What an output shows: its kind, data and metadata."""
-    return output.output_type, output.get("data") or {}, output.get("metadata") or {}
+    """What an output shows: its kind, data and metadata, and a stream's or an error's text."""
+    text = {key: output[key] for key in ("name", "text", "ename", "evalue") if key in output}
+    return output.output_type, output.get("data") or {}, output.get("metadata") or {}, text
 
 
 def glued_and_shown(notebook: nbformat.NotebookNode) -> tuple[list[tuple], list[list[tuple]]]:
@@ -114,7 +117,8 @@ def glued_and_shown(notebook: nbformat.NotebookNode) -> tuple[list[tuple], list[
             scrapbook = output.get("metadata", {}).get("scrapbook")
             if scrapbook:
                 prefix = scrapbook["mime_prefix"]
-                glued.append((scrapbook["name"], {k.removeprefix(prefix): v for k, v in output.data.items()}))
+                data = {k.removeprefix(prefix): v for k, v in output.data.items()}
+                glued.append((scrapbook["name"], (data, output.metadata)))
             else:
                 cells[-1].append(shown(output))
     return glued, cells
@@ -124,11 +128,11 @@ def glued_and_shown(notebook: nbformat.NotebookNode) -> tuple[list[tuple], list[
 def test_golden_outputs_match_the_builds_execution(page, site):
     """Each glued value and each cell's output, as the build executed the page (myst-nb
     keeps the glued values beside the notebook, in <page>.glue.json)."""
-    executed = cli.STAGING_DIR / "jupyter_execute" / "book" / page.with_suffix(".ipynb")
+    executed = cli.EXECUTED_DIR / "book" / page.with_suffix(".ipynb")
     assert executed.is_file(), f"the build left no executed notebook for {page}: run `make book`"
     glue_file = executed.with_suffix(".glue.json")
     glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.is_file() else {}
-    built_glued = [(name, output["data"]) for name, output in glue.items()]
+    built_glued = [(name, (output["data"], output["metadata"])) for name, output in glue.items()]
     code_cells = [c for c in nbformat.read(executed, as_version=4).cells if c.cell_type == "code"]
     built_cells = [[shown(output) for output in cell.outputs] for cell in code_cells]
     glued, cells = glued_and_shown(nbformat.read(golden_path(page), as_version=4))
@@ -136,15 +140,15 @@ def test_golden_outputs_match_the_builds_execution(page, site):
     assert [n for n, _ in built_glued] == [n for n, _ in glued], f"{page} glues other names than its golden copy"
     for (name, got), (_, kept) in zip(built_glued, glued, strict=True):
         if got != kept:  # not a bare assert: pytest's diff of two long HTML strings takes minutes
-            pytest.fail(f"{page}: {name} differs from its golden output: {first_difference(got, kept)}")
+            pytest.fail(f"{page}: {name} differs from its golden output: {first_difference(got[0], kept[0])}")
     assert len(built_cells) == len(cells), f"{page} has other code cells than its golden copy"
     for number, (got, kept) in enumerate(zip(built_cells, cells, strict=True)):
         assert [kind for kind, _, _ in got] == [kind for kind, _, _ in kept], (
             f"{page}: cell {number} shows other outputs"
         )
-        for (_, got_data, got_meta), (_, kept_data, kept_meta) in zip(got, kept, strict=True):
-            if (got_data, got_meta) != (kept_data, kept_meta):
-                difference = first_difference(got_data, kept_data)
+        for got_output, kept_output in zip(got, kept, strict=True):
+            if got_output != kept_output:
+                difference = first_difference(got_output[1] | got_output[3], kept_output[1] | kept_output[3])
                 pytest.fail(f"{page}: cell {number} differs from its golden output: {difference}")
 
 
