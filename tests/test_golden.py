@@ -143,9 +143,8 @@ def test_golden_outputs_match_the_builds_execution(page, site):
             pytest.fail(f"{page}: {name} differs from its golden output: {first_difference(got[0], kept[0])}")
     assert len(built_cells) == len(cells), f"{page} has other code cells than its golden copy"
     for number, (got, kept) in enumerate(zip(built_cells, cells, strict=True)):
-        assert [kind for kind, _, _ in got] == [kind for kind, _, _ in kept], (
-            f"{page}: cell {number} shows other outputs"
-        )
+        kinds = [output[0] for output in got], [output[0] for output in kept]
+        assert kinds[0] == kinds[1], f"{page}: cell {number} shows other outputs than its golden copy"
         for got_output, kept_output in zip(got, kept, strict=True):
             if got_output != kept_output:
                 difference = first_difference(got_output[1] | got_output[3], kept_output[1] | kept_output[3])
