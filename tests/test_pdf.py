@@ -16,11 +16,15 @@ from analysis.paths import ROOT
 pytestmark = pytest.mark.build
 
 
-def outline_titles(outline) -> list[str]:
-    titles = []
-    for item in outline:
-        titles += outline_titles(item) if isinstance(item, list) else [item.title]
-    return titles
+def outline_entries(pdf: PdfReader, outline=None) -> list[tuple[str, int]]:
+    """Every entry of the PDF's outline, in order: (title, whitespace made single; page)."""
+    entries = []
+    for item in pdf.outline if outline is None else outline:
+        if isinstance(item, list):
+            entries += outline_entries(pdf, item)
+        else:
+            entries.append((" ".join(item.title.split()), pdf.get_destination_page_number(item)))
+    return entries
 
 
 def chapter_titles(site) -> dict[str, str]:
@@ -40,13 +44,8 @@ def chapter_text(pdf: PdfReader, site, chapter: str) -> str:
     page where the next chapter starts (a chapter need not start a page; the first entry
     of a title is the chapter, later ones are a profile's sections)."""
     starts = {}
-    stack = list(reversed(pdf.outline))
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item))
-        else:
-            starts.setdefault(" ".join(item.title.split()), pdf.get_destination_page_number(item))
+    for title, page in outline_entries(pdf):
+        starts.setdefault(title, page)
     titles = chapter_titles(site)
     pages = list(titles)
     first = starts[titles[f"book/{chapter}"]]
@@ -57,7 +56,7 @@ def chapter_text(pdf: PdfReader, site, chapter: str) -> str:
 
 def test_the_pdf_has_every_chapter_in_its_outline_and_enough_pages(site):
     pdf = PdfReader(site / "book.pdf")
-    outline = [" ".join(t.split()) for t in outline_titles(pdf.outline)]
+    outline = [title for title, _ in outline_entries(pdf)]
     titles = chapter_titles(site).values()
     for title in titles:
         assert title in outline, f"{title!r} is not in the PDF outline"
