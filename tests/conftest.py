@@ -69,11 +69,15 @@ def _session_data() -> Loaded:
 
 @pytest.fixture
 def data(_session_data) -> Loaded:
-    """The project's data, loaded and its tables computed once per session. Under `make
-    mutate`, once per test: mutmut picks the tests to run against a mutant by the functions
-    each test called, and a table computed by an earlier test would tie a function to the
-    one test that happened to compute it first."""
-    return Loaded() if os.environ.get("MUTANT_UNDER_TEST") else _session_data
+    """The project's data, loaded and its tables computed once per session.
+
+    Under `make mutate`, mutmut first runs every test once to record the functions each
+    calls ("stats"), and later runs against a mutant only the tests that called its
+    function. In that run each test gets its own: a table computed by an earlier test would
+    tie its function to that one test alone. Each mutant's tests then run in a pytest
+    session of their own, in a process forked with the mutant already in place, so the
+    session's data is computed under the mutant and is shared."""
+    return Loaded() if os.environ.get("MUTANT_UNDER_TEST") == "stats" else _session_data
 
 
 def pytest_collection_modifyitems(items):
