@@ -312,8 +312,8 @@ def unreviewed() -> int:
     with the keyword coder's candidate sentences: the reading list for the review."""
     from analysis import coding, measures, results, review
 
-    done = review.reviewed()
     data = Loaded()
+    done = review.reviewed(data)
     candidates = measures.keyword_coding(data, coding.codes(data))
     cells = sorted(review.zero_cells(results.salience_table(data), results.item_table(data)) - done.keys())
     sources = results.sources(data).set_index("source_id")["documents"]

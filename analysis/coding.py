@@ -399,7 +399,7 @@ def _check_round(data, folder: Path, sample: list[str], final: dict | None) -> l
         problems += check_table(path, schema) or _check_sample_coding(data, path, sample, round_has_items(folder))
     if problems:
         return problems
-    first, second = sample_codes(first_path), sample_codes(second_path)
+    first, second = sample_codes(data.rows(first_path)), sample_codes(data.rows(second_path))
     disagreements = {key for key in first.keys() | second.keys() if first.get(key) != second.get(key)}
     choices = [*STANCES, ABSENT]
     table = check_table(
@@ -528,7 +528,7 @@ def _check_sample_coding(data, path: Path, sample: list[str], with_items: bool) 
     return problems
 
 
-def sample_codes(path: Path) -> dict[tuple[str, str, str], str]:
-    """{(sentence_id, code, item): stance} of one coding of the sample (item empty
+def sample_codes(rows: list[dict]) -> dict[tuple[str, str, str], str]:
+    """{(sentence_id, code, item): stance} of one coding's rows of the sample (item empty
     for codes other than threats)."""
-    return {(r["sentence_id"], r["code"], r.get("item", "")): r["stance"] for r in read_rows(path) if r["code"]}
+    return {(r["sentence_id"], r["code"], r.get("item", "")): r["stance"] for r in rows if r["code"]}

@@ -14,7 +14,7 @@ import html
 
 from IPython.display import HTML
 
-from analysis import results, threats
+from analysis import results, review, threats
 
 
 def _quote_item(quote) -> str:
@@ -26,7 +26,7 @@ def _quote_item(quote) -> str:
     )
 
 
-def _summary(row, unit: str = "code") -> str:
+def _summary(row, reviews: dict, unit: str = "code") -> str:
     if not row.sentences:
         text = (
             f"Not raised: none of the source's {row.body_sentences} non-heading sentences carries this "
@@ -34,7 +34,7 @@ def _summary(row, unit: str = "code") -> str:
         )
         if getattr(row, "named_as", "") == threats.AS_PRIORITY:
             text += " The source makes the same thing an enforcement priority, which counts as naming it first."
-        found = results.review_of(row.source_id, row.code, row.item if unit == "item" else "")
+        found = reviews.get((row.source_id, row.code, row.item if unit == "item" else ""))
         if found:
             read = found["candidates_read"]
             looked = f"sentences read: {read}" if read != "none" else "no sentence close to the idea"
@@ -47,7 +47,7 @@ def _summary(row, unit: str = "code") -> str:
     )
 
 
-def _unit_section(row, quotes, unit: str, level: str = "h3") -> str:
+def _unit_section(row, quotes, reviews: dict, unit: str, level: str = "h3") -> str:
     key = getattr(row, unit)
     items = quotes[(quotes["source_id"] == row.source_id) & (quotes[unit] == key)]
     listing = (
@@ -59,7 +59,7 @@ def _unit_section(row, quotes, unit: str, level: str = "h3") -> str:
     return (
         f'<section class="evidence-code" id="ev-{html.escape(row.source_id)}-{html.escape(key)}">'
         f'<{level}>{html.escape(row.label)} <a class="code-link" href="{html.escape(card)}">(codebook)</a></{level}>'
-        f'<p class="evidence-summary">{html.escape(_summary(row, unit))}</p>{listing}</section>'
+        f'<p class="evidence-summary">{html.escape(_summary(row, reviews, unit))}</p>{listing}</section>'
     )
 
 
@@ -70,6 +70,7 @@ def dimension_page(data, dimension: str) -> HTML:
     quotes = results.quotes(data)
     quotes = quotes[quotes["dimension"] == dimension]
     item_rows = results.threat_matrix(data, "item") if dimension == "threats" else None
+    reviews = review.reviewed(data)
     sources = table.drop_duplicates("source_id")
     nav = " · ".join(
         f'<a href="#ev-{html.escape(s.source_id)}">{html.escape(s.source)}</a>' for s in sources.itertuples()
@@ -86,15 +87,15 @@ def dimension_page(data, dimension: str) -> HTML:
         )
         for row in mine.itertuples():
             if item_rows is None:
-                parts.append(_unit_section(row, quotes, "code"))
+                parts.append(_unit_section(row, quotes, reviews, "code"))
                 continue
             members = item_rows[(item_rows["source_id"] == row.source_id) & (item_rows["code"] == row.code)]
-            inner = "".join(_unit_section(m, quotes, "item", "h4") for m in members.itertuples())
+            inner = "".join(_unit_section(m, quotes, reviews, "item", "h4") for m in members.itertuples())
             parts.append(
                 f'<section class="evidence-code" id="ev-{html.escape(row.source_id)}-{html.escape(row.code)}">'
                 f'<h3>{html.escape(row.label)} <a class="code-link" href="../appendix/codebook.html#code-'
                 f'{html.escape(row.code)}">(codebook)</a></h3>'
-                f'<p class="evidence-summary">{html.escape(_summary(row))}</p>{inner}</section>'
+                f'<p class="evidence-summary">{html.escape(_summary(row, reviews))}</p>{inner}</section>'
             )
         parts.append("</section>")
     return HTML('<div class="evidence">\n' + "\n".join(parts) + "\n</div>")

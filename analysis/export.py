@@ -57,7 +57,7 @@ def resources(data) -> dict[str, tuple[pd.DataFrame, list[str], str]]:
             "Krippendorff's alpha of each round of blind second coding, per dimension, code and (round 2) threat item.",
         ),
         "stance_audit": (
-            review.audit_rows(),
+            review.audit_rows(data),
             ["sentence_id", "code"],
             "Every implements, harm-reduction endorses and contrasting stance, re-read by two auditors under "
             "codebook 2.0.0.",
@@ -69,7 +69,7 @@ def resources(data) -> dict[str, tuple[pd.DataFrame, list[str], str]]:
             "enforcement codes that count as the same thing.",
         ),
         "zero_review": (
-            review.review_rows(),
+            review.review_rows(data),
             [],
             "Every 'not raised' cell of the findings read again against the source's text, with the decision.",
         ),

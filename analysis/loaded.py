@@ -40,6 +40,17 @@ class Loaded:
         # (document_id, quote, prefix, suffix) -> where the quote is, or why it is nowhere:
         # it depends on the document's text alone, and every check of a coding file asks
         self.anchors: dict[tuple[str, str, str, str], object] = {}
+        self.files: dict[Path, list[dict]] = {}  # a CSV data file -> its rows (see rows)
+
+    def rows(self, path: Path) -> list[dict]:
+        """A CSV data file's rows, read once: the reliability rounds, the errata, the stance
+        audit and the review of 'not raised' cells. `validate`, which every build runs
+        first, checks these files (it needs tables derived from the others to do so)."""
+        from analysis.datafiles import read_rows
+
+        if path not in self.files:
+            self.files[path] = read_rows(path)
+        return self.files[path]
 
     @functools.cached_property
     def metadata(self) -> dict:

@@ -189,15 +189,15 @@ def reliability_results(data) -> pd.DataFrame:
     """Alpha of every round's stored first and second codings of the stored sample,
     newest round first (the round the final coding follows); each round is read
     against the codes of its codebook, and against the threat items where it coded them."""
-    from analysis import coding, datafiles
+    from analysis import coding
     from analysis.results import published
 
-    sample = [r["sentence_id"] for r in datafiles.read_rows(coding.SAMPLE)]
+    sample = [r["sentence_id"] for r in data.rows(coding.SAMPLE)]
     codes = coding.codes(data)
     tables = []
     for folder in reversed(coding.ROUNDS):
         first_path, second_path, _ = coding.round_files(folder)
-        first, second = coding.sample_codes(first_path), coding.sample_codes(second_path)
+        first, second = coding.sample_codes(data.rows(first_path)), coding.sample_codes(data.rows(second_path))
         version = coding.round_codebook(folder)
         known = codes[[_version(added) <= _version(version) for added in codes["added"]]]
         items = coding.items(data) if coding.round_has_items(folder) else None
@@ -210,22 +210,22 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split("."))
 
 
-def sample_sizes(documents: pd.DataFrame) -> pd.DataFrame:
+def sample_sizes(data, documents: pd.DataFrame) -> pd.DataFrame:
     """Per document: sentences, sentences sampled for the second coding, and the share."""
-    from analysis import coding, datafiles
+    from analysis import coding
 
-    sampled = pd.Series([r["document_id"] for r in datafiles.read_rows(coding.SAMPLE)]).value_counts()
+    sampled = pd.Series([r["document_id"] for r in data.rows(coding.SAMPLE)]).value_counts()
     table = documents[["document_id", "sentences"]].copy()
     table["sampled"] = table["document_id"].map(sampled).fillna(0).astype(int)
     table["share"] = table["sampled"] / table["sentences"]
     return table
 
 
-def adjudication_summary() -> pd.DataFrame:
+def adjudication_summary(data) -> pd.DataFrame:
     """How the latest round's disagreements were settled: with the first coder, the second, or otherwise."""
-    from analysis import coding, datafiles
+    from analysis import coding
 
-    rows = datafiles.read_rows(coding.ADJUDICATION)
+    rows = data.rows(coding.ADJUDICATION)
     outcome = [
         "as the first coder"
         if r["decision"] == r["first"]

@@ -46,8 +46,8 @@ def _method(data) -> dict:
         measures.coverage(data, annotations),
         measures.reliability_results(data),
         measures.keyword_agreement(measures.keyword_coding(data, codes), annotations, codes),
-        measures.sample_sizes(documents),
-        measures.adjudication_summary(),
+        measures.sample_sizes(data, documents),
+        measures.adjudication_summary(data),
     )
 
 
@@ -62,7 +62,7 @@ def _changes(data) -> dict:
 
 
 def _review(data) -> dict:
-    return review.figures()
+    return review.figures(data)
 
 
 def _doi(data) -> str:

@@ -126,11 +126,6 @@ def _reviewed(data, row, unit: str, reviews: dict) -> bool:
     return (row.source_id, row.code, "") in reviews
 
 
-def review_of(source_id: str, code: str, item: str = "") -> dict | None:
-    """The review of a 'not raised' cell, if there is one."""
-    return review.reviewed().get((source_id, code, item))
-
-
 def _salience(data, unit: str) -> pd.DataFrame:
     units = codes(data) if unit == "code" else items(data)
     coded = annotations(data)
@@ -142,7 +137,7 @@ def _salience(data, unit: str) -> pd.DataFrame:
     table = table.merge(salience.representative_quote(quotes(data), unit), on=["source_id", unit], how="left")
     table["evidence_url"] = [evidence_url(r.dimension, r.source_id, getattr(r, unit)) for r in table.itertuples()]
     table["stance_mix"] = [salience.stance_mix(r) for r in table.itertuples()]
-    reviews = review.reviewed()
+    reviews = review.reviewed(data)
     table["absence"] = [
         "" if r.sentences else REVIEWED if _reviewed(data, r, unit, reviews) else NOT_REVIEWED
         for r in table.itertuples()
@@ -206,7 +201,7 @@ def _indicator_scores(data, index_id: str) -> pd.DataFrame:
     scores["evidence_url"] = [
         evidence_url(index["dimension"], r.source_id, r.codes.split()[0]) for r in scores.itertuples()
     ]
-    reviews = review.reviewed()
+    reviews = review.reviewed(data)
     checked = [all((r.source_id, c, "") in reviews for c in r.codes.split()) for r in scores.itertuples()]
     scores["score_meaning"] = [
         f"{r.score_meaning} ({'reviewed' if done else 'not reviewed'})"

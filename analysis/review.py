@@ -127,25 +127,25 @@ def validate_zero_review(data, salience: pd.DataFrame, items: pd.DataFrame, path
     return problems
 
 
-def reviewed() -> dict[tuple[str, str, str], dict]:
+def reviewed(data) -> dict[tuple[str, str, str], dict]:
     """Each reviewed cell's review row, by (source, code, item); none before any review exists."""
     if not ZERO_REVIEW.exists():
         return {}
-    return {(r["source_id"], r["code"], r["item"]): r for r in read_rows(ZERO_REVIEW)}
+    return {(r["source_id"], r["code"], r["item"]): r for r in data.rows(ZERO_REVIEW)}
 
 
-def audit_rows() -> pd.DataFrame:
-    return pd.DataFrame(read_rows(STANCE_AUDIT))
+def audit_rows(data) -> pd.DataFrame:
+    return pd.DataFrame(data.rows(STANCE_AUDIT))
 
 
-def review_rows() -> pd.DataFrame:
-    return pd.DataFrame(read_rows(ZERO_REVIEW))
+def review_rows(data) -> pd.DataFrame:
+    return pd.DataFrame(data.rows(ZERO_REVIEW))
 
 
-def figures() -> dict[str, object]:
+def figures(data) -> dict[str, object]:
     """The numbers the method chapter quotes about the audit and the review."""
-    audit = audit_rows()
-    reviews = review_rows()
+    audit = audit_rows(data)
+    reviews = review_rows(data)
     because = audit["checked_because"]
     return {
         "checked": len(audit),

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from analysis import coding, corpus
-from analysis.datafiles import DataError, Problem
+from analysis.datafiles import DataError, Problem, read_rows
 from analysis.loaded import Loaded
 
 HEADER = "document_id,quote,prefix,suffix,code,item,stance,coder,note\n"
@@ -350,11 +350,11 @@ def test_a_consistent_small_reliability_check_passes(reliability, data):
 
 
 def test_sample_codes_keeps_coded_rows_only_keyed_by_sentence_code_and_item(reliability):
-    assert coding.sample_codes(coding.SECOND_CODING) == {
+    assert coding.sample_codes(read_rows(coding.SECOND_CODING)) == {
         (S1, "thr_opioids", "heroin_opioids"): "endorses",
         (S3, "hr_naloxone", ""): "describes",
     }
-    assert coding.sample_codes(coding.ROUNDS[0] / "second_coding.csv") == {
+    assert coding.sample_codes(read_rows(coding.ROUNDS[0] / "second_coding.csv")) == {
         (S1, "thr_opioids", ""): "endorses",
         (S2, "enf_supply_disruption", ""): "describes",
     }

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from analysis import coding, corpus, datafiles, measures, sampling
+from analysis.loaded import Loaded
 from analysis.paths import ROOT
 
 
@@ -489,14 +490,14 @@ def test_coverage_counts_coded_sentences_against_the_pinned_sentences(data):
     assert measures.coverage(data, annotations).to_dict("records") == expected
 
 
-def test_sample_sizes_count_the_stored_sample_per_document():
+def test_sample_sizes_count_the_stored_sample_per_document(data):
     pinned = Counter(corpus.document_of(p["sentence_id"]) for p in _pinned_sentences())
     sampled = Counter(r["document_id"] for r in _csv_rows(ROOT / "data" / "coding" / "reliability" / "sample.csv"))
     # A document with no sampled sentence gets 0 (an invented one, listed first).
     documents = pd.DataFrame(
         {"document_id": ["ZZ-2000", *pinned], "sentences": [10, *pinned.values()], "words": [1] * (len(pinned) + 1)}
     )
-    table = measures.sample_sizes(documents)
+    table = measures.sample_sizes(data, documents)
     assert list(table.columns) == ["document_id", "sentences", "sampled", "share"]
     assert table["sampled"].dtype == "int64"
     assert table.to_dict("records") == [
@@ -531,7 +532,7 @@ def test_adjudication_summary_counts_how_each_disagreement_was_settled(tmp_path,
     path = tmp_path / "adjudication.csv"
     path.write_text(ADJUDICATION_HEADER + "".join(f"{r}\n" for r in rows), encoding="utf-8")
     monkeypatch.setattr(coding, "ADJUDICATION", path)
-    table = measures.adjudication_summary()
+    table = measures.adjudication_summary(Loaded())
     assert table.to_dict("list") == {
         "decision": ["as the first coder", "as the second coder", "neither"],
         "disagreements": counts,

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import coding, results, review
+from analysis.loaded import Loaded
 
 AUDIT_HEADER = "sentence_id,code,checked_because,old_stance,auditor_1,auditor_2,new_stance,rule,contrast,reason\n"
 REVIEW_HEADER = "source_id,code,item,candidates_read,decision,reason\n"
@@ -278,7 +279,7 @@ def test_figures_count_the_audit_and_the_review(tmp_path, monkeypatch):
     )
     monkeypatch.setattr(review, "STANCE_AUDIT", audit)
     monkeypatch.setattr(review, "ZERO_REVIEW", reviews)
-    assert review.figures() == {
+    assert review.figures(Loaded()) == {
         "checked": 6,
         "changed": 3,
         "implements": 2,
