@@ -73,6 +73,7 @@ def _alpha(value) -> str:
 
 
 def _share(value) -> str:
+    """A share as a whole percentage, the book's one precision for shares."""
     return "not defined" if value is None or value != value else f"{value:.0%}"
 
 
@@ -177,10 +178,10 @@ def keyword_table(agreement: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def errata_table() -> pd.DataFrame:
-    from analysis import coding, datafiles
+def errata_table(data) -> pd.DataFrame:
+    from analysis import coding
 
-    errata = pd.DataFrame(datafiles.read_rows(coding.ERRATA))
+    errata = pd.DataFrame(data.rows(coding.ERRATA))
     return present(errata, {"Document": "document_id", "Text reads": "wrong", "Read as": "reading", "Why": "reason"})
 
 
@@ -347,14 +348,10 @@ def codebook_cards(book: dict, dimension: str) -> HTML:
 # --- findings tables: one builder per table label (tbl-<name> is made by <name>) ---------
 
 
-def _pct(value: float) -> str:
-    return "not defined" if value != value else f"{value:.0%}"
-
-
 def salience_cell(row) -> str:
     """'20% (25 sentences: 13 endorse, 5 describe, 7 question)', or how a silence was checked."""
     if row.sentences:
-        return f"{_pct(row.share)} ({row.stance_mix})"
+        return f"{_share(row.share)} ({row.stance_mix})"
     return getattr(row, "absence", "") or "not raised"
 
 
@@ -410,7 +407,9 @@ def enforcement_top(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
                     "Rank": f"{rank[r.code]}=" if tied[r.sentences] > 1 else str(rank[r.code]),
                     "Priority": r.label,
                     "Priority url": r.evidence_url,
-                    "Share of sentences (95% interval)": f"{_pct(r.share)} ({_pct(r.share_low)}–{_pct(r.share_high)})",
+                    "Share of sentences (95% interval)": (
+                        f"{_share(r.share)} ({_share(r.share_low)}–{_share(r.share_high)})"
+                    ),
                     "Sentences and stances": r.stance_mix,
                     "Per 1,000 words": f"{r.per_1000_words:.1f}",
                 }
