@@ -1,7 +1,11 @@
 """Every page in real headless Chromium (Debian's, via Playwright's executable_path):
 no off-host request, no console error, within its weight budget, every chart drawn and
 live under the page's strict Content-Security-Policy, no axe-core violation; then the
-charts, the keyboard and the controls a reader uses."""
+charts, the keyboard and the controls a reader uses.
+
+A test opens a page up to its load event, then waits for what it uses. Only a test that
+weighs a page or asserts what it never requests waits for the network to go quiet
+(``networkidle``, half a second more per page)."""
 
 from __future__ import annotations
 
@@ -50,7 +54,7 @@ def browser(chromium_path):
 def test_a_chart_page_exists(base_url, browser):
     """Guard against the chart test passing vacuously: the sources page has a drawn chart."""
     page = browser.new_page()
-    page.goto(base_url + "book/sources.html", wait_until="networkidle")
+    page.goto(base_url + "book/sources.html", wait_until="load")
     page.locator(".book-chart svg").first.wait_for(timeout=15_000)
     assert page.locator(".book-chart svg .mark-rect path").count() >= 5
     page.close()
@@ -60,7 +64,7 @@ def test_chart_marks_link_to_evidence_and_show_a_quote_on_hover(base_url, browse
     """The static chart already links each cell to its quotes; pointing at it brings
     the live view, whose tooltip shows the quote; clicking opens the quotes behind it."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(base_url + "book/enforcement.html", wait_until="networkidle")
+    page.goto(base_url + "book/enforcement.html", wait_until="load")
     chart = page.locator(".book-chart").first
     static_links = chart.locator("svg a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert static_links and all(link.startswith("evidence/enforcement.html#ev-") for link in static_links)
@@ -84,7 +88,7 @@ def test_chart_marks_link_to_evidence_and_show_a_quote_on_hover(base_url, browse
 def test_a_static_chart_mark_opens_its_evidence_without_vega(base_url, browser):
     """Keyboard users and readers who never point at a chart follow its links too."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(base_url + "book/enforcement.html", wait_until="networkidle")
+    page.goto(base_url + "book/enforcement.html", wait_until="load")
     link = page.locator(".book-chart svg a").nth(3)
     link.focus()
     page.keyboard.press("Enter")
@@ -145,7 +149,7 @@ def test_the_keyboard_reaches_a_chart_mark_and_its_tooltip_with_the_quote(base_u
     page = browser.new_page(viewport={"width": width, "height": 800})
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(base_url + page_path, wait_until="networkidle")
+    page.goto(base_url + page_path, wait_until="load")
     first = _tab_to_a_chart(page)
     assert page.evaluate("document.activeElement.closest('figure').id") == chart
     tooltip = page.locator(TOOLTIP)
@@ -183,7 +187,7 @@ def test_axe_finds_nothing_with_a_chart_tooltip_open(base_url, browser):
     from axe_playwright_python.sync_playwright import DEFAULT_OPTIONS, Axe
 
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(base_url + "book/enforcement.html", wait_until="networkidle")
+    page.goto(base_url + "book/enforcement.html", wait_until="load")
     page.locator(CHART_LINKS).first.focus()
     page.locator(TOOLTIP).wait_for(state="visible", timeout=15_000)
     assert page.locator(f"{CHART_LINKS}[aria-describedby='vg-tooltip-element']").count() == 1
@@ -312,7 +316,7 @@ def test_the_colour_mode_control_works_under_the_policy(base_url, browser, width
     the first paint)."""
     page = browser.new_page(viewport={"width": width, "height": 800})
     page.add_init_script(RECORD_VIOLATIONS)
-    page.goto(base_url + "book/intro.html", wait_until="networkidle")
+    page.goto(base_url + "book/intro.html", wait_until="load")
     root = "document.documentElement.dataset"
     assert page.evaluate(f"[{root}.mode, {root}.theme]") == ["light", "light"]
     switch = page.locator("button.theme-switch-button:visible").first
@@ -336,7 +340,7 @@ def test_the_visible_sidebar_button_opens_the_navigation_on_a_phone(base_url, br
     """The theme binds the first menu button on the page: it must be the one a reader sees
     (the hidden site-wide navbar has none, _config.yml's navbar_persistent)."""
     page = browser.new_page(viewport={"width": 360, "height": 800})
-    page.goto(base_url + "book/intro.html", wait_until="networkidle")
+    page.goto(base_url + "book/intro.html", wait_until="load")
     assert page.locator("button.primary-toggle").count() == 1
     page.locator("button.primary-toggle:visible").first.click()
     page.locator("dialog#pst-primary-sidebar-modal[open]").wait_for(timeout=3_000)
@@ -373,7 +377,7 @@ def test_tab_visits_every_chart_mark_in_order_and_leaves_each_chart(base_url, br
     on: no chart traps the keyboard. Only a heatmap cell's number, which links where its
     cell does, is passed over: the cell is the stop."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(base_url + page_path, wait_until="networkidle")
+    page.goto(base_url + page_path, wait_until="load")
     links = page.locator(CHART_LINKS).evaluate_all(
         "links => links.map(a => ({href: a.getAttribute('href'), stop: a.tabIndex >= 0,"
         " label: !!a.closest('.mark-text'), chart: a.closest('.book-chart').id}))"
@@ -403,7 +407,7 @@ def test_each_chart_mark_shows_its_own_tooltip(base_url, browser, page_path):
     numbers' formats differ) is in the mark's own accessible label, which vl-convert
     wrote at build time from the same row of data."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(base_url + page_path, wait_until="networkidle")
+    page.goto(base_url + page_path, wait_until="load")
     report = page.evaluate(
         """async ([links, tooltip]) => {
           const wrong = [];
@@ -450,7 +454,7 @@ def test_a_phone_screen_needs_no_sideways_scrolling(base_url, browser):
     page = browser.new_page(viewport={"width": 360, "height": 740})
     pages = ("book/sources.html", "book/enforcement.html", "book/threats.html", "book/harm-reduction.html")
     for path in (*pages, "book/compare.html"):
-        page.goto(base_url + path, wait_until="networkidle")
+        page.goto(base_url + path, wait_until="load")
         page.wait_for_timeout(300)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width} px wide on a 360 px screen"
@@ -463,7 +467,7 @@ def _shown_pairs(page) -> list[str]:
 
 def test_a_pair_chosen_with_the_keyboard_is_the_only_one_shown_and_is_announced(base_url, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(base_url + "book/compare.html", wait_until="networkidle")
+    page.goto(base_url + "book/compare.html", wait_until="load")
     sources = page.locator("#pair-first option").evaluate_all("all => all.map(o => [o.value, o.text])")
     (a, a_name), (b, _b_name), (c, c_name) = sources[:3]
     assert _shown_pairs(page) == [f"pair-{a}-{b}"], "the first pair shows until one is chosen"
@@ -488,10 +492,10 @@ def test_a_pair_chosen_with_the_keyboard_is_the_only_one_shown_and_is_announced(
 
 def test_a_pair_address_opens_that_pair(base_url, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(base_url + "book/compare.html", wait_until="networkidle")
+    page.goto(base_url + "book/compare.html", wait_until="load")
     last = page.locator("section.pair").last.get_attribute("id")
-    page.goto(base_url + f"book/compare.html#{last}", wait_until="networkidle")
-    page.reload(wait_until="networkidle")
+    page.goto(base_url + f"book/compare.html#{last}", wait_until="load")
+    page.reload(wait_until="load")
     assert _shown_pairs(page) == [last]
     first, second = page.locator(f"#{last}").evaluate("s => [s.dataset.first, s.dataset.second]")
     assert page.locator("#pair-first").input_value() == first and page.locator("#pair-second").input_value() == second
@@ -501,7 +505,7 @@ def test_a_pair_address_opens_that_pair(base_url, browser):
 def test_the_comparison_works_without_javascript(base_url, browser):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(base_url + "book/compare.html", wait_until="networkidle")
+    page.goto(base_url + "book/compare.html", wait_until="load")
     sections = page.locator("section.pair")
     assert sections.count() >= 6 and len(_shown_pairs(page)) == sections.count(), "every pair shows"
     assert page.locator(".pair-picker").is_hidden(), "no control that cannot work"
