@@ -481,4 +481,40 @@ def test_a_count_order_against_length_is_read_as_not_following_it(length_world, 
     figures = findings.length_figures(data, "harm_reduction")
     assert repr(figures["by_count"]) == "Beta (30), Gamma (12) and Alpha (5)"
     assert figures["rho"] == "-1.00"
-    assert repr(figures["reading"]).startswith("so here raw counts do not simply follow length")
+    assert repr(figures["reading"]) == (
+        "so here raw counts do not simply follow length; shares still put sources of different length on one scale"
+    )
+
+
+def test_a_rank_correlation_of_exactly_0_6_reads_as_following_length_and_single_documents_pool_nothing(
+    monkeypatch, data
+):
+    from analysis import corpus
+
+    # Five one-document sources. By length: E, D, A, B, C (ranks 3, 2, 1, 4, 5 from the
+    # shortest); by count: A to E (ranks 1 to 5). Squared rank differences 4 + 0 + 4 + 0 + 0
+    # = 8, so rho = 1 − 6 × 8 / (5 × 24) = 0.6: the threshold itself, read as following length.
+    ids = ["a", "b", "c", "d", "e"]
+    words = [3000, 2000, 1000, 4000, 5000]
+    documents = pd.DataFrame({"document_id": [f"{i.upper()}-1" for i in ids], "words": words})
+    sources = pd.DataFrame(
+        {
+            "source_id": ids,
+            "source": [i.upper() for i in ids],
+            "words": words,
+            "kinds": ["report"] * 5,
+            "documents": list(documents["document_id"]),
+        }
+    )
+    monkeypatch.setattr(corpus, "documents_frame", lambda data: documents)
+    monkeypatch.setattr(results, "sources", lambda data: sources)
+    counts = pd.Series([10, 20, 30, 40, 50], index=ids)
+    monkeypatch.setattr(results, "coded_sentences", lambda data, dimension: counts)
+    figures = findings.length_figures(data)
+    assert figures["rho"] == "0.60"
+    assert repr(figures["reading"]) == (
+        "so raw counts partly reflect how long a source is; shares of its sentences put the sources on one scale"
+    )
+    assert repr(figures["pooled"]) == (
+        "no source's documents are counted together as one source, sentence by sentence, not averaged"
+    )
