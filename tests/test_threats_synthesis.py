@@ -317,3 +317,30 @@ def test_a_cosine_difference_and_its_interval_worked_out_by_hand(monkeypatch):
         "low": 0.41,
         "high": 0.79,
     }
+
+
+def test_a_pairs_shared_quote_is_the_first_sources_on_the_topic_adding_most_to_their_similarity(monkeypatch):
+    # shares: t1 A 0.5, B 0.0, C 0.0; t2 A 0.3, B 0.2, C 0.0; t3 A 0.0, B 0.4, C 0.1.
+    # A and B: products t1 0, t2 0.06, t3 0 -> A's quote on t2. B and C: only t3 (0.04) -> B's on t3.
+    # A and C: every product is 0, nothing shared -> a dash.
+    shares = {("t1", "A"): 0.5, ("t2", "A"): 0.3, ("t2", "B"): 0.2, ("t3", "B"): 0.4, ("t3", "C"): 0.1}
+    table = pd.DataFrame(
+        [
+            {
+                "source_id": s,
+                "code": t,
+                "share": shares.get((t, s), 0.0),
+                "quote": f"{s} on {t}" if (t, s) in shares else "",
+                "document_id": f"{s}-1",
+                "paragraph": 4,
+                "quote_stance": "endorses",
+                "short": t.upper(),
+            }
+            for t in ("t1", "t2", "t3")
+            for s in ("A", "B", "C")
+        ]
+    )
+    monkeypatch.setattr(results, "topic_table", lambda data: table)
+    assert results.shared_quote(None, "A", "B") == "“A on t2” (A-1 ¶4, endorses; t2)"
+    assert results.shared_quote(None, "B", "C") == "“B on t3” (B-1 ¶4, endorses; t3)"
+    assert results.shared_quote(None, "A", "C") == "—"
