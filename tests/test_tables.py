@@ -102,3 +102,73 @@ def test_a_threat_code_card_names_every_enforcement_code_that_is_the_same_thing(
     first, second = cards.split('<div class="code-card" id="code-thr_b">')
     assert "<dt>Same thing as</dt><dd>enf_x, enf_y (for 'first named')</dd>" in first
     assert "Same thing as" not in second
+
+
+def _salience_rows(rows: list[tuple]) -> pd.DataFrame:
+    """(source, code, short, sentences, absence) -> a salience table's columns the grids read."""
+    frame = pd.DataFrame(rows, columns=["source", "code", "short", "sentences", "absence"])
+    return frame.assign(
+        label=frame["code"].str.upper(),
+        share=frame["sentences"] / 10,
+        share_low=0.0,
+        share_high=0.5,
+        stance_mix=[f"{n} sentences" for n in frame["sentences"]],
+        per_1000_words=frame["sentences"] * 1.5,
+        evidence_url=[f"evidence/x.html#ev-{s}-{c}" for s, c in zip(frame["source"], frame["code"], strict=True)],
+    )
+
+
+def test_the_grid_shows_each_cell_its_share_or_how_its_silence_was_checked():
+    table = _salience_rows(
+        [
+            ("Alpha", "c1", "Street dealing", 2, ""),
+            ("Alpha", "c2", "", 0, "not raised (reviewed)"),
+            ("Beta", "c1", "Street dealing", 0, ""),
+            # Beta has no row for c2 at all
+        ]
+    )
+    grid = tables.enforcement_grid(table)
+    assert list(grid.columns) == ["Priority", "Alpha", "Alpha url", "Beta", "Beta url"]
+    # a row is named by its short label, or by its code when it has none
+    assert grid["Priority"].to_list() == ["Street dealing", "c2"]
+    assert grid["Alpha"].to_list() == ["20% (2 sentences)", "not raised (reviewed)"]
+    assert grid["Beta"].to_list() == ["not raised", "not raised"]
+    assert grid["Alpha url"].to_list() == ["evidence/x.html#ev-Alpha-c1", "evidence/x.html#ev-Alpha-c2"]
+    assert grid["Beta url"].to_list() == ["evidence/x.html#ev-Beta-c1", ""]
+
+
+def test_the_top_priorities_leave_out_what_a_source_does_not_raise_and_share_a_tied_rank():
+    table = _salience_rows(
+        [
+            ("Alpha", "c1", "", 5, ""),
+            ("Alpha", "c2", "", 1, ""),
+            ("Alpha", "c3", "", 1, ""),
+            ("Alpha", "c4", "", 0, ""),
+            ("Beta", "c1", "", 0, ""),
+            ("Beta", "c2", "", 3, ""),
+        ]
+    )
+    top = tables.enforcement_top(table)
+    # Alpha: c1 first; c2 and c3 both one sentence, second equal; c4 not raised, not ranked.
+    assert top[["Source", "Rank", "Priority"]].values.tolist() == [
+        ["Alpha", "1", "C1"],
+        ["Alpha", "2=", "C2"],
+        ["Alpha", "2=", "C3"],
+        ["Beta", "1", "C2"],
+    ]
+    assert top["Share of sentences (95% interval)"][0] == "50% (0%–50%)"
+    assert top["Per 1,000 words"][0] == "7.5"
+
+
+def test_an_indicator_of_several_codes_names_each_and_links_the_first():
+    codes = pd.DataFrame({"code": ["hr_a", "hr_b", "hr_c"], "label": ["Naloxone", "Drug checking", "Diversion"]})
+    index = {
+        "indicators": [
+            {"label": "Overdose response", "codes": ["hr_a", "hr_b"], "weight": 3},
+            {"label": "Diversion", "codes": ["hr_c"], "weight": 1},
+        ]
+    }
+    rubric = tables.index_rubric(index, codes)
+    assert rubric["Codes"].to_list() == ["Naloxone; Drug checking", "Diversion"]
+    assert rubric["Codes url"][0] == "appendix/codebook.html#code-hr_a"
+    assert rubric["Share of the index"].to_list() == ["3 of 4 (75.0%)", "1 of 4 (25.0%)"]
