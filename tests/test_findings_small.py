@@ -291,6 +291,44 @@ def test_threat_families_first_naming_and_equivalents(threat_world, data):
     assert repr(figures["equivalents"]) == "ports and borders for cocaine"
 
 
+# A second world: nothing new in 2024, two families only earlier, none named by all three.
+QUIET_ITEMS = [
+    ("heroin", "thr_opioids", "Synthetic opioids", "heroin", "", (0, 1, 3)),
+    ("cannabis", "thr_cannabis", "Cannabis", "cannabis", "", (2, 1, 0)),
+    ("firearms", "thr_violence", "Violence and firearms", "firearms", "", (1, 0, 0)),
+]
+
+
+def test_threats_when_nothing_is_new_and_no_family_is_named_by_every_source(monkeypatch, data):
+    rows = [
+        {"source_id": s, "item": item, "code": code, "short": short, "sentences": n}
+        for item, code, short, _, _, counts in QUIET_ITEMS
+        for s, n in zip("abc", counts, strict=True)
+    ]
+    salience = pd.DataFrame(rows)
+    matrices = {"item": threats.threat_matrix(salience, SOURCES, "item", {}), "code": None}
+    matrices["code"] = threats.threat_matrix(salience.drop(columns="item"), SOURCES, "code", {})
+    items = pd.DataFrame(
+        [(item, text, codes) for item, _, _, text, codes, _ in QUIET_ITEMS],
+        columns=["item", "in_text", "enforcement_codes"],
+    )
+    monkeypatch.setattr(results, "threat_matrix", lambda data, unit: matrices[unit])
+    monkeypatch.setattr(results, "sources", lambda data: SOURCES)
+    monkeypatch.setattr(results, "items", lambda data: items)
+    monkeypatch.setattr(results, "codes", lambda data: pd.DataFrame({"code": ["enf_x"], "short": ["X"]}))
+    figures = threat_figures(data)
+    # Gamma (2024) names heroin only, which Beta named in 2019: nothing is new, so no
+    # sentence count of a new item. Cannabis (2013, 2019) and violence and firearms (2013) are
+    # not named in 2024: a comma keeps the two apart, as one has "and" in its name.
+    assert figures["new_n"] == 0
+    assert repr(figures["new_sentences"]) == "0"
+    assert repr(figures["family_summary"]) == (
+        "Across the 3 broader families, every family the latest source names was named earlier, and cannabis, "
+        "and violence and firearms are named by earlier sources but not the latest. No family is named by every "
+        "source."
+    )
+
+
 # --- synthesis: three sources, four topics --------------------------------------------
 
 TOPICS = {"x1": "street dealing", "x2": "money laundering", "x3": "online markets", "x4": "cannabis"}
