@@ -465,6 +465,32 @@ def test_key_findings_on_small_worlds(enforcement_world, index_world, threat_wor
     )
 
 
+def test_key_findings_when_every_lead_is_clear_and_the_similarity_spread_is_not(
+    enforcement_world, index_world, threat_world, synthesis_world, monkeypatch, data
+):
+    # Beta's lead of money laundering over street dealing now has the interval 2 to 30 points.
+    differences = DIFFERENCES | {(("b", "c2"), ("b", "c1")): {"difference": 0.15, "low": 0.02, "high": 0.3}}
+    monkeypatch.setattr(results, "difference", lambda data, a, b: differences[(a, b)])
+    # The most and least alike pairs differ by 0.41, but the interval −0.1 to 0.7 includes zero.
+    synthesis_world(
+        {("a", "b"): 0.8123, ("a", "c"): 0.4049, ("b", "c"): 0.6},
+        {
+            (("a", "b"), ("a", "c")): {"difference": 0.41, "low": -0.1, "high": 0.7},
+            (("a", "b"), ("b", "c")): {"difference": 0.21, "low": -0.05, "high": 0.4},
+        },
+    )
+    key = {name: repr(value) for name, value in findings.key_findings(data).items()}
+    assert key["enforcement"].endswith(
+        "money laundering for Beta (25%; but 3 of its 6 sentences on it are sceptical or neutral). In every source "
+        "that lead over the next priority is larger than the uncertainty."
+    )
+    assert key["similarity"] == (
+        "In the mix of topics they discuss (a 0–1 similarity that ignores whether they agree), pairs of sources range "
+        "from Alpha and Beta (0.81) to Alpha and Gamma (0.40). Even the gap between these two ends is within the "
+        "uncertainty."
+    )
+
+
 # --- lengths: why shares, not counts (three sources, four documents) ---------------------
 
 
