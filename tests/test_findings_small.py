@@ -416,12 +416,25 @@ def test_similarity_names_tied_pairs_together_and_a_spread_within_the_uncertaint
     )
     figures = findings.synthesis_figures(data)
     assert repr(figures["high"]) == "Alpha and Beta, and Beta and Gamma (both 0.81)"
+    assert repr(figures["spread"]) == "the gap between the most and the least alike pair is within the uncertainty"
     assert repr(figures["reading"]) == (
         "Even the gap between the most and the least alike pair is within the uncertainty. "
         "Within the uncertainty, Beta and Gamma cannot be told apart from Alpha and Beta (0.81), "
         "and Alpha and Gamma (0.40)."
     )
     assert figures["close_n"] == 2
+
+
+def test_three_pairs_at_one_shown_similarity_are_each_named_once(synthesis_world, data):
+    # 0.601, 0.598 and 0.604 all show as 0.60: every pair is both the most and the least alike.
+    same = {"difference": 0.003, "low": -0.1, "high": 0.1}
+    synthesis_world(
+        {("a", "b"): 0.601, ("a", "c"): 0.598, ("b", "c"): 0.604},
+        {(("b", "c"), ("a", "b")): same, (("b", "c"), ("a", "c")): same},
+    )
+    figures = findings.synthesis_figures(data)
+    assert repr(figures["high"]) == "Alpha and Beta; Alpha and Gamma; and Beta and Gamma (each 0.60)"
+    assert repr(figures["low"]) == repr(figures["high"])
 
 
 # --- the introduction's key findings, on all four worlds -------------------------------
