@@ -181,7 +181,7 @@ def enforcement_heatmap(table: pd.DataFrame) -> alt.LayerChart:
             "evidence_url",
         ]
     ]
-    top = table.sort_values("share", ascending=False).iloc[0]
+    top = table.sort_values("share", ascending=False, kind="stable").iloc[0]
     silent = table.groupby("source")["sentences"].apply(lambda s: int((s == 0).sum()))
     description = (
         f"Heatmap of {table['code'].nunique()} enforcement priorities (rows) by {table['source_id'].nunique()} sources "
@@ -257,7 +257,7 @@ def rank_stability(table: pd.DataFrame) -> alt.Chart:
     """fig-rank-stability: how often each source holds each rank under random weightings, per index and rule."""
     data = table[table["share"] > 0].assign(share_pct=lambda t: (t["share"] * 100).round(1))
     data = data.assign(panel=data["index_label"] + " · " + data["rule_label"])
-    firsts = data[data["rank"] == 1].sort_values("share", ascending=False).drop_duplicates("panel")
+    firsts = data[data["rank"] == 1].sort_values("share", ascending=False, kind="stable").drop_duplicates("panel")
     description = (
         f"Stacked bars, one per source in each of {data['panel'].nunique()} panels (index and scoring rule), "
         f"showing the share of {int(table['draws'].iloc[0]):,} random weightings in which the source holds "

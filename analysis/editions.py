@@ -283,10 +283,10 @@ def what_changed(data, folder: Path = EDITIONS_DIR) -> tuple[dict | None, pd.Dat
 
 def change_figures(data, before: dict | None, changed: pd.DataFrame, recoded: pd.DataFrame) -> dict[str, object]:
     """The 'What changed' page's numbers and sentences."""
-    counts = changed["kind"].value_counts()
+    counts = changed["kind"].value_counts(sort=False).sort_values(ascending=False, kind="stable")
     kinds = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()]
     verb = "differs" if len(changed) == 1 else "differ"
-    why = recoded["why"].value_counts()
+    why = recoded["why"].value_counts(sort=False).sort_values(ascending=False, kind="stable")
     units = len(recoded)
     return {
         "now": str(citation.book(data)["version"]),

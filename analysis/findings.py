@@ -38,7 +38,7 @@ def length_figures(data, dimension: str = "enforcement") -> dict[str, object]:
     sources = results.sources(data)
     label = dict(zip(sources["source_id"], sources["source"], strict=True))
     coded = results.coded_sentences(data, dimension)
-    by_words = sources.sort_values("words", ascending=False)["source"].tolist()
+    by_words = sources.sort_values("words", ascending=False, kind="stable")["source"].tolist()
     words = sources.set_index("source_id")["words"]
     from scipy import stats  # here, not at the top: most of a second to import, in every page's kernel
 
@@ -174,7 +174,9 @@ def top_fragile(data, index_id: str):
     pairs = results.sensitivity(data, index_id)["pairs"]
     rank = {
         s: i
-        for i, s in enumerate(results.index_table(data, index_id).sort_values("score", ascending=False)["source_id"])
+        for i, s in enumerate(
+            results.index_table(data, index_id).sort_values("score", ascending=False, kind="stable")["source_id"]
+        )
     }
     fragile = pairs[~pairs["robust"]]
     if fragile.empty:

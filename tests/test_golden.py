@@ -22,7 +22,11 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import platform
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
@@ -198,6 +202,34 @@ def test_golden_outputs_match_an_in_process_replay(page, monkeypatch, undrawn):
     for got, kept, name in zip(shown, expected, names(expected), strict=True):
         if got != kept:  # not a bare assert: pytest's diff of two long HTML strings takes minutes
             pytest.fail(f"{page}: {name} differs from its golden output: {first_difference(got[1], kept[1])}")
+
+
+# OpenBLAS's plainest kernels, by machine (its own choice follows the CPU).
+PLAIN_BLAS = {"x86_64": "Prescott", "aarch64": "ARMV8"}
+
+
+@pytest.mark.subprocess
+def test_what_the_pages_show_does_not_depend_on_the_cpus_vector_instructions():
+    """NumPy picks its sorting and arithmetic kernels by the CPU's vector instructions,
+    and OpenBLAS its own: an unstable sort orders ties differently on each, so a page
+    built on another machine could differ. The in-process replay must still match every
+    golden output with every optional instruction set turned off, as it does with them
+    on (above): so both ways give the same page."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    optional = [feature for feature in __cpu_dispatch__ if __cpu_features__.get(feature)]
+    if not optional:
+        pytest.skip("this CPU has no vector instructions beyond NumPy's baseline to turn off")
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(optional)}
+    if platform.machine() in PLAIN_BLAS:
+        env["OPENBLAS_CORETYPE"] = PLAIN_BLAS[platform.machine()]
+    probe = "from numpy._core._multiarray_umath import __cpu_features__ as f; print(sorted(k for k in f if f[k]))"
+    features = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert not set(optional) & set(ast.literal_eval(features.stdout)), "NumPy did not turn the instructions off"
+    replay = f"{Path(__file__).relative_to(ROOT)}::test_golden_outputs_match_an_in_process_replay"
+    command = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", replay]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"with {' '.join(optional)} turned off:\n{result.stdout[-3000:]}"
 
 
 def first_difference(got: dict, kept: dict) -> str:
