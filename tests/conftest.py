@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,14 +109,25 @@ def toc_pages() -> list[str]:
     return [f"{f}.html" for f in files] + ["index.html", "search.html", "genindex.html"]
 
 
+BUILD_LOG = cli.BUILD_DIR / "build.log"  # what the tests' build printed (xdist hides a worker's output)
+PROBLEM = re.compile(r"WARNING|ERROR|Error|FAILED|Traceback|Timeout")
+
+
 @pytest.fixture(scope="session")
 def site() -> Path:
-    """The built site. Under pytest-xdist every worker asks; the lock lets the first
-    build and the others find it up to date."""
+    """The built site, built by the very command `make book` runs, in a process of its own
+    (no test's state can leak into it). Under pytest-xdist every worker asks; the lock lets
+    the first build and the others find it up to date. A failure names its problems."""
     cli.BUILD_DIR.mkdir(exist_ok=True)
     with FileLock(cli.BUILD_DIR / ".build.lock"):
-        code = cli.build()
-    assert code == 0, "the strict book build failed; its output is above"
+        result = subprocess.run([sys.executable, "-m", "analysis", "build"], cwd=ROOT, capture_output=True, text=True)
+        output = result.stdout + result.stderr
+        BUILD_LOG.write_text(output, encoding="utf-8")
+    if result.returncode != 0:
+        problems = [line for line in output.splitlines() if PROBLEM.search(line)][-12:]
+        pytest.fail(
+            f"the strict book build failed ({BUILD_LOG.relative_to(ROOT)}):\n" + "\n".join(problems), pytrace=False
+        )
     return cli.SITE_DIR
 
 
